@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws, { WebSocket } from 'ws';
-import { neonLocalConfig, startNeonRelay, type NeonRelay } from '../../local/neon-relay.ts';
+import { neonLocalConfig, startNeonRelay, type NeonRelay } from '../../local/neon-relay.js';
 
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
