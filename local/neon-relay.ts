@@ -48,9 +48,8 @@ function pipe(ws: WebSocket, tcp: Socket): void {
   tcp.on('data', (chunk) => {
     if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
   });
-  ws.on('message', (data, isBinary) => {
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    tcp.write(isBinary ? buf : Buffer.from(buf.toString('utf8')));
+  ws.on('message', (data) => {
+    tcp.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
   });
   const closeWs = () => {
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();

@@ -133,7 +133,12 @@ export class RespPool {
   ) {}
 
   async use<T>(fn: (conn: RespConnection) => Promise<T>, reusable = true): Promise<T> {
-    const conn = this.idle.pop() ?? (await this.open());
+    let conn = this.idle.pop();
+    while (conn?.broken) {
+      this.discard(conn); // e.g. Redis restarted while it sat idle
+      conn = this.idle.pop();
+    }
+    conn ??= await this.open();
     try {
       return await fn(conn);
     } finally {
