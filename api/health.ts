@@ -1,0 +1,4 @@
+import { healthRoute } from '../lib/health/route.js';
+import { toVercel } from '../lib/platform/vercel.js';
+
+export default toVercel(healthRoute);

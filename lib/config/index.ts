@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ApiError } from '../http/errors.js';
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const optional = z.string().trim().min(1).optional();
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+// The only place that reads process.env. Optional features resolve to undefined, and a
+// route asks for what it needs with `requireConfig`, so nothing fails at import time.
+const envSchema = z.object({
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_').optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, 'must start with pk_test_ or pk_live_').optional(),
+  STRIPE_WEBHOOK_SECRET: list,
+  STRIPE_API_BASE: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_DRIVER: z.enum(['neon', 'pg', 'pglite']).optional(),
+  PGLITE_DATA_DIR: optional,
+  NEON_WS_PROXY: optional,
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: optional,
+  KV_REST_API_URL: z.url().optional(),
+  KV_REST_API_TOKEN: optional,
+  PUBLIC_BASE_URL: z.url().optional(),
+  ALLOWED_ORIGINS: list,
+  ALLOWED_PRICE_IDS: list,
+  PLATFORM_FEE_BPS: int(250, 0, 10_000),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: int(20, 1, 100_000),
+  RESEND_API_KEY: optional,
+  EMAIL_FROM: optional,
+  STATE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type EnvName = keyof Env;
+
+let cached: Env | undefined;
+
+export function getConfig(): Env {
+  if (cached) return cached;
+  const raw = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, emptyToUndefined(process.env[k])]),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ApiError('invalid_configuration', `${String(issue.path[0])} ${issue.message}.`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** The value of a variable a route cannot work without; 503 naming it when absent. */
+export function requireConfig<K extends EnvName>(name: K): NonNullable<Env[K]> {
+  const value = getConfig()[name];
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+    throw new ApiError('not_configured', `${name} is not set on the server.`);
+  }
+  return value as NonNullable<Env[K]>;
+}
+
+/** Tests and the dev server change the environment; this makes the next read see it. */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+function emptyToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}

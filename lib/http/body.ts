@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import { ApiError, type FieldError } from './errors.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads the raw body, refusing more than `limit` bytes without buffering all of it. */
+export async function readRawBody(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw tooLarge(limit);
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export type BodyKind = 'json' | 'form';
+
+/** The body as a plain object, from JSON or an HTML form post; anything else is a 415. */
+export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<{ kind: BodyKind; data: unknown }> {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && type !== 'application/x-www-form-urlencoded') {
+    throw new ApiError('unsupported_media_type', 'Send application/json or application/x-www-form-urlencoded.');
+  }
+  const text = await readRawBody(req, limit);
+  if (type === 'application/x-www-form-urlencoded') {
+    return { kind: 'form', data: Object.fromEntries(new URLSearchParams(text)) };
+  }
+  try {
+    return { kind: 'json', data: JSON.parse(text) };
+  } catch {
+    throw new ApiError('invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+export function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const fields: FieldError[] = result.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(body)',
+    message: i.message,
+  }));
+  const names = [...new Set(fields.map((f) => f.path))].join(', ');
+  throw new ApiError('invalid_request', `Invalid fields: ${names}.`, { fields });
+}
+
+export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.output<T> {
+  return parseWith(schema, Object.fromEntries(new URL(req.url).searchParams));
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError('payload_too_large', `The request body is larger than ${limit} bytes.`);
+}

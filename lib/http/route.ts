@@ -1,0 +1,72 @@
+import { ApiError } from './errors.js';
+import { log, type LogFields } from './log.js';
+import { errorResponse } from './respond.js';
+
+export interface RouteContext {
+  /** Client address as the platform reports it; null when unknown. */
+  ip: string | null;
+  /** `:name` segments of the route path. */
+  params: Record<string, string>;
+  /** Fields the handler adds to the request's log line (event id, outcome…). */
+  log: LogFields;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
+
+export interface Route {
+  /** Public path, identical on every platform, e.g. `/api/stores/:slug`. */
+  path: string;
+  methods: Partial<Record<Method, (req: Request, ctx: RouteContext) => Promise<Response>>>;
+}
+
+export function defineRoute(route: Route): Route {
+  return route;
+}
+
+/** Runs a route: method guard, params, one catch, one log line. Every platform calls this. */
+export async function invoke(route: Route, req: Request, ip: string | null = null): Promise<Response> {
+  const started = performance.now();
+  const ctx: RouteContext = { ip, params: matchPath(route.path, new URL(req.url).pathname) ?? {}, log: {} };
+  let res: Response;
+  try {
+    const handler = route.methods[req.method as Method];
+    if (!handler) {
+      const allow = Object.keys(route.methods).join(', ');
+      throw new ApiError('method_not_allowed', `Use ${allow}.`, { headers: { allow } });
+    }
+    res = await handler(req, ctx);
+  } catch (err) {
+    if (!(err instanceof ApiError)) ctx.log.error = describe(err);
+    res = errorResponse(err);
+  }
+  const level = res.status >= 500 ? 'error' : 'info';
+  log(level, 'request', {
+    route: route.path,
+    method: req.method,
+    status: res.status,
+    ms: Math.round((performance.now() - started) * 10) / 10,
+    ...ctx.log,
+  });
+  return res;
+}
+
+/** `{slug: 'x'}` for `/api/stores/:slug` and `/api/stores/x`; null when it does not match. */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const want = pattern.split('/').filter(Boolean);
+  const got = pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g);
+    else if (w !== g) return null;
+  }
+  return params;
+}
+
+// Error class and message only: driver errors can carry connection strings in other fields.
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+  return 'non-error thrown';
+}

@@ -1,0 +1,7 @@
+import type { Route } from './http/route.js';
+
+// Every public route, loaded on first use. The dev server dispatches through this table;
+// the platforms reach the same Route objects through api/ and netlify/functions/.
+export const routeTable: Array<{ path: string; load: () => Promise<Route> }> = [
+  { path: '/api/health', load: async () => (await import('./health/route.js')).healthRoute },
+];
