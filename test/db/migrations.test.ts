@@ -33,10 +33,10 @@ describe.each(drivers)('schema on %s', (driver) => {
     const rows = await db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public'`,
     );
-    const names = rowsOf(rows).map((r) => r.table_name);
+    const names = rowsOf<{ table_name: string }>(rows).map((r) => r.table_name);
     expect(names.sort()).toEqual([...tables].sort());
     await migrateDb(db, driver); // a second run is a no-op
-    const applied = rowsOf(await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+    const applied = rowsOf<{ n: number }>(await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
     expect(applied[0]!.n).toBe(1);
   });
 

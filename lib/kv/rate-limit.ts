@@ -1,0 +1,73 @@
+import { getConfig } from '../config/index.js';
+import { ApiError } from '../http/errors.js';
+import { log } from '../http/log.js';
+import { getKv } from './index.js';
+
+const WINDOW_SECONDS = 60;
+
+interface Limiter {
+  limit(key: string): Promise<{ success: boolean; reset: number }>;
+}
+
+const limiters = new Map<string, Promise<Limiter>>();
+
+/**
+ * Per-client-address limit for public POST routes (card-testing defence): RATE_LIMIT_PER_MINUTE
+ * in a sliding window, on Upstash across instances, in memory otherwise. 429 with Retry-After.
+ */
+export async function limitByAddress(bucket: string, ip: string | null): Promise<void> {
+  let limiter = limiters.get(bucket);
+  if (!limiter) {
+    limiter = createLimiter(bucket);
+    limiters.set(bucket, limiter);
+    limiter.catch(() => limiters.delete(bucket));
+  }
+  const result = await (await limiter).limit(ip ?? 'unknown');
+  if (result.success) return;
+  const retryAfter = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
+  throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly.', {
+    headers: { 'retry-after': String(retryAfter) },
+  });
+}
+
+export function resetRateLimiters(): void {
+  limiters.clear();
+}
+
+async function createLimiter(bucket: string): Promise<Limiter> {
+  const perMinute = getConfig().RATE_LIMIT_PER_MINUTE;
+  const kv = await getKv();
+  if (!kv.redis) return memoryLimiter(perMinute);
+  const { Ratelimit } = await import('@upstash/ratelimit');
+  const limiter = new Ratelimit({
+    redis: kv.redis,
+    limiter: Ratelimit.slidingWindow(perMinute, `${WINDOW_SECONDS} s`),
+    prefix: `rl:${bucket}`,
+    timeout: 1000,
+    analytics: false,
+  });
+  return {
+    async limit(key) {
+      const r = await limiter.limit(key);
+      // The library fails open after its timeout; we accept that (a Redis outage must not stop
+      // sales) but say so in the logs.
+      if (r.reason === 'timeout') log('warn', 'rate limiter timed out; request allowed', { route: bucket });
+      return r;
+    },
+  };
+}
+
+function memoryLimiter(perMinute: number): Limiter {
+  const hits = new Map<string, number[]>();
+  return {
+    async limit(key) {
+      const now = Date.now();
+      const from = now - WINDOW_SECONDS * 1000;
+      const recent = (hits.get(key) ?? []).filter((t) => t > from);
+      const success = recent.length < perMinute;
+      if (success) recent.push(now);
+      hits.set(key, recent);
+      return { success, reset: (recent[0] ?? now) + WINDOW_SECONDS * 1000 };
+    },
+  };
+}
