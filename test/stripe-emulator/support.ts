@@ -54,11 +54,12 @@ export async function startPair(opts: EmulatorOptions = {}): Promise<{ emu: Stri
   return { emu, stripe: sdkFor(emu), hook };
 }
 
-/** Verifies every received delivery with the SDK, as the app's webhook does. */
+/** Verifies every received v1 delivery with the SDK, as the app's webhook does (thin v2 notifications skipped). */
 export async function verifiedEvents(stripe: Stripe, hook: Receiver): Promise<Stripe.Event[]> {
   const out: Stripe.Event[] = [];
   for (const r of hook.received) {
-    const parsed = JSON.parse(r.raw) as { account?: string };
+    const parsed = JSON.parse(r.raw) as { account?: string; object: string };
+    if (parsed.object !== 'event') continue;
     const secret = parsed.account ? CONNECT_SECRET : PLATFORM_SECRET;
     out.push(await stripe.webhooks.constructEventAsync(r.raw, r.signature, secret));
   }
