@@ -37,7 +37,10 @@ export async function startReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
-  receiver.close = () => new Promise((r) => server.close(() => r()));
+  receiver.close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(() => r()));
+  };
   return receiver;
 }
 

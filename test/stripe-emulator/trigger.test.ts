@@ -43,8 +43,8 @@ describe('trigger CLI', () => {
   it('signs and posts an event, printing the status', async () => {
     const run = promisify(execFile);
     const { stdout } = await run(
-      'npx',
-      ['tsx', 'local/stripe-emulator/trigger.ts', 'payment_intent.succeeded', '--url', hook.url, '--secret', 'whsec_cli', '--account', 'acct_cli'],
+      process.execPath,
+      ['--import', 'tsx', 'local/stripe-emulator/trigger.ts', 'payment_intent.succeeded', '--url', hook.url, '--secret', 'whsec_cli', '--account', 'acct_cli'],
       { cwd: process.cwd(), env: { ...process.env, STRIPE_WEBHOOK_SECRET: '' } },
     );
     expect(stdout).toContain('200');
