@@ -24,9 +24,15 @@ function header(req: RawRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+// Stripe takes the key as Bearer or as the Basic-auth user name (curl -u sk_test_…:).
+function apiKey(auth: string): string {
+  if (auth.startsWith('Bearer ')) return auth.slice(7).trim();
+  if (auth.startsWith('Basic ')) return Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
+  return '';
+}
+
 function checkAuth(req: RawRequest): void {
-  const auth = header(req, 'authorization') ?? '';
-  const key = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+  const key = apiKey(header(req, 'authorization') ?? '');
   if (!/^(sk|rk)_(test|live)_\S+$/.test(key)) {
     const shown = key ? `${key.slice(0, 8)}${'*'.repeat(Math.max(key.length - 12, 0))}${key.slice(-4)}` : '';
     const message = key
