@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { priceIdSchema } from '../catalogue/price-lookup.js';
+import { readBody, parseWith, type BodyKind } from '../http/body.js';
+import { ApiError } from '../http/errors.js';
+
+/** Our routes take a price id, a quantity and a store slug: a few hundred bytes at most. */
+export const CHECKOUT_BODY_LIMIT = 16 * 1024;
+
+// Form posts send every value as a string: a whole number in digits becomes a number, and
+// anything else ("two", "1.5") is left for the schema to refuse.
+const digits = (v: unknown) => (typeof v === 'string' && /^\d{1,3}$/.test(v.trim()) ? Number(v) : v);
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const storeSlugSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62})$/, 'must be a store slug (a-z, 0-9, -)');
+
+export const checkoutBodySchema = z.object({
+  priceId: priceIdSchema,
+  quantity: z.preprocess(digits, z.number().int('must be a whole number').min(1).max(99)).default(1),
+  store: z.preprocess(blankToUndefined, storeSlugSchema.optional()),
+});
+
+export type CheckoutBody = z.output<typeof checkoutBodySchema>;
+
+export interface CheckoutRequest extends CheckoutBody {
+  kind: BodyKind;
+  idempotencyKey: string | null;
+}
+
+// Stripe accepts keys up to 255 characters; we allow printable ASCII only so the key can be
+// logged and forwarded as a header without surprises.
+const idempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{1,255}$/).refine((k) => k.trim() !== '');
+
+export function readIdempotencyKey(req: Request): string | null {
+  const raw = req.headers.get('idempotency-key');
+  if (raw === null) return null;
+  if (!idempotencyKeySchema.safeParse(raw).success) {
+    throw new ApiError('invalid_request', 'Idempotency-Key must be 1–255 printable ASCII characters.', {
+      fields: [{ path: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }],
+    });
+  }
+  return raw;
+}
+
+/** Content type, size, fields and the Idempotency-Key header: everything that needs no I/O. */
+export async function parseCheckoutRequest(req: Request): Promise<CheckoutRequest> {
+  const idempotencyKey = readIdempotencyKey(req);
+  const { kind, data } = await readBody(req, CHECKOUT_BODY_LIMIT);
+  const body = parseWith(checkoutBodySchema, data);
+  return { ...body, kind, idempotencyKey };
+}
