@@ -1,0 +1,63 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '../db/client.js';
+import { webhookEvents, webhookEventStatuses } from '../db/schema.js';
+import { parseQuery } from '../http/body.js';
+import { ApiError } from '../http/errors.js';
+import { json } from '../http/respond.js';
+import { defineRoute } from '../http/route.js';
+import { requireBearer } from './auth.js';
+import { decodeCursor, page, pageQuery } from './pagination.js';
+
+const query = z.object({
+  ...pageQuery,
+  status: z.enum(webhookEventStatuses).optional(),
+  type: z.string().trim().min(1).max(200).regex(/^[a-z0-9_.]+$/, 'an event type such as checkout.session.completed').optional(),
+});
+
+// Events have text ids, so the keyset is (received_at, id). The timestamp travels in the cursor
+// as Postgres' own microsecond text: a JS Date would round it and skip or repeat rows.
+const eventCursor = z.object({ at: z.string().max(40), id: z.string().max(255) });
+const receivedAtKey = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export const adminEventsRoute = defineRoute({
+  path: '/api/admin/events',
+  methods: {
+    async GET(req) {
+      requireBearer(req, 'ADMIN_TOKEN');
+      const { limit, cursor, status, type } = parseQuery(req, query);
+      const after = decodeCursor(cursor, eventCursor);
+      const db = await getDb();
+      const rows = await db
+        .select({
+          id: webhookEvents.id, type: webhookEvents.type, status: webhookEvents.status,
+          attempts: webhookEvents.attempts, lastError: webhookEvents.lastError, source: webhookEvents.source,
+          accountId: webhookEvents.accountId, stripeCreated: webhookEvents.stripeCreated,
+          receivedAt: webhookEvents.receivedAt, processedAt: webhookEvents.processedAt, key: receivedAtKey,
+        })
+        .from(webhookEvents)
+        .where(and(
+          status ? eq(webhookEvents.status, status) : undefined,
+          type ? eq(webhookEvents.type, type) : undefined,
+          after ? sql`(${webhookEvents.receivedAt}, ${webhookEvents.id}) < (${after.at}::timestamptz, ${after.id})` : undefined,
+        ))
+        .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+        .limit(limit + 1);
+      return json(page(rows, limit, (r) => ({ at: r.key, id: r.id }), ({ key: _key, ...r }) => r));
+    },
+  },
+});
+
+/** One stored event with its payload, for an operator reading why it failed. */
+export const adminEventRoute = defineRoute({
+  path: '/api/admin/events/:id',
+  methods: {
+    async GET(req, ctx) {
+      requireBearer(req, 'ADMIN_TOKEN');
+      const db = await getDb();
+      const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, ctx.params.id!)).limit(1);
+      if (!row) throw new ApiError('not_found', 'No stored event has that id.');
+      return json({ data: row });
+    },
+  },
+});

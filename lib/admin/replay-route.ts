@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { getDb } from '../db/client.js';
+import { webhookEvents } from '../db/schema.js';
+import { ApiError } from '../http/errors.js';
+import { json } from '../http/respond.js';
+import { defineRoute } from '../http/route.js';
+import { processEvent } from '../webhook/process.js';
+import { requireBearer } from './auth.js';
+
+/**
+ * Re-applies a stored event through the webhook's own apply path (same transaction, dedupe and
+ * failure rules), for after the cause of a failure is fixed. A processed event comes back as
+ * `duplicate` and nothing changes.
+ */
+export const adminReplayRoute = defineRoute({
+  path: '/api/admin/events/:id/replay',
+  methods: {
+    async POST(req, ctx) {
+      requireBearer(req, 'ADMIN_TOKEN');
+      const id = ctx.params.id!;
+      const db = await getDb();
+      const [row] = await db
+        .select({ payload: webhookEvents.payload })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, id))
+        .limit(1);
+      if (!row) throw new ApiError('not_found', 'No stored event has that id.');
+      const result = await processEvent(db, row.payload as Stripe.Event, { source: 'replay' });
+      Object.assign(ctx.log, { eventId: id, outcome: result.status });
+      return json({ status: result.status, ...(result.status === 'failed' ? { error: result.error ?? null } : {}) });
+    },
+  },
+});

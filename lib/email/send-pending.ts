@@ -1,0 +1,87 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { getConfig } from '../config/index.js';
+import type { Db } from '../db/client.js';
+import { emailOutbox } from '../db/schema.js';
+import { log } from '../http/log.js';
+
+export const RESEND_API_BASE = 'https://api.resend.com';
+const SEND_TIMEOUT_MS = 10_000;
+
+export interface SendPendingOptions {
+  /** Tests point this at a local stand-in; production always uses Resend's address. */
+  baseUrl?: string;
+  /** Most rows tried in one run, so a cron invocation stays well inside its time limit. */
+  limit?: number;
+}
+
+export interface SendPendingResult {
+  configured: boolean;
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Delivers pending order confirmations through Resend's REST API. Each row is claimed with
+ * `FOR UPDATE SKIP LOCKED` for the length of its send, so two runs (a cron and a manual one)
+ * never mail the same order; the Idempotency-Key covers a crash between send and commit.
+ * A failure leaves the row pending with the error and one more attempt; the next run retries.
+ * Without RESEND_API_KEY and EMAIL_FROM nothing is sent and rows wait (see local/dev-outbox).
+ */
+export async function sendPendingEmails(db: Db, opts: SendPendingOptions = {}): Promise<SendPendingResult> {
+  const { RESEND_API_KEY: apiKey, EMAIL_FROM: from } = getConfig();
+  if (!apiKey || !from) return { configured: false, sent: 0, failed: 0 };
+  const result: SendPendingResult = { configured: true, sent: 0, failed: 0 };
+  const limit = opts.limit ?? 50;
+  let lastId = 0;
+  for (let i = 0; i < limit; i++) {
+    const outcome = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.status, 'pending'), gt(emailOutbox.id, lastId)))
+        .orderBy(asc(emailOutbox.id))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!row) return null;
+      lastId = row.id;
+      const sent = await sendOne(opts.baseUrl ?? RESEND_API_BASE, apiKey, from, row);
+      await tx
+        .update(emailOutbox)
+        .set(sent.ok
+          ? { status: 'sent', sentAt: new Date(), providerMessageId: sent.id, lastError: null, attempts: sql`${emailOutbox.attempts} + 1` }
+          : { lastError: sent.error, attempts: sql`${emailOutbox.attempts} + 1` })
+        .where(eq(emailOutbox.id, row.id));
+      log(sent.ok ? 'info' : 'warn', 'email', { outboxId: row.id, orderId: row.orderId, outcome: sent.ok ? 'sent' : 'failed', error: sent.ok ? undefined : sent.error });
+      return sent.ok;
+    });
+    if (outcome === null) break;
+    if (outcome) result.sent++;
+    else result.failed++;
+  }
+  return result;
+}
+
+type Row = typeof emailOutbox.$inferSelect;
+type SendOutcome = { ok: true; id: string | null } | { ok: false; error: string };
+
+async function sendOne(baseUrl: string, apiKey: string, from: string, row: Row): Promise<SendOutcome> {
+  try {
+    const res = await fetch(new URL('/emails', baseUrl), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        // Resend keeps idempotency keys for 24 hours: a retried send is not a second mail.
+        'idempotency-key': `order-${row.orderId}`,
+      },
+      body: JSON.stringify({ from, to: [row.to], subject: row.subject, html: row.html, text: row.text }),
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+    const body = (await res.json().catch(() => null)) as { id?: string; name?: string; message?: string } | null;
+    if (res.ok) return { ok: true, id: body?.id ?? null };
+    const detail = [body?.name, body?.message].filter(Boolean).join(': ');
+    return { ok: false, error: `provider answered ${res.status}${detail ? ` (${detail})` : ''}`.slice(0, 300) };
+  } catch (err) {
+    return { ok: false, error: `provider unreachable (${err instanceof Error ? err.name : 'error'})` };
+  }
+}

@@ -1,0 +1,36 @@
+import Stripe from 'stripe';
+import { ApiError } from '../http/errors.js';
+
+// Stripe keeps events for 30 days; asking for older ones is an error on some API versions
+// and pointless on all.
+export const MAX_LOOKBACK_SECONDS = 30 * 24 * 60 * 60;
+const PAGE_SIZE = 100;
+
+/**
+ * Every event created at or after `since`, oldest first. Stripe lists newest first, so the
+ * whole window is read before anything is applied; `created[gte]` (not `gt`) re-reads the
+ * checkpoint's own second, where an event may have arrived after the last run.
+ * https://docs.stripe.com/api/events/list
+ */
+export async function fetchEventsSince(stripe: Stripe, since: number, maxPages = 200): Promise<Stripe.Event[]> {
+  const newestFirst: Stripe.Event[] = [];
+  let startingAfter: string | undefined;
+  for (let pageNo = 0; pageNo < maxPages; pageNo++) {
+    const page = await stripe.events
+      .list({ created: { gte: since }, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) })
+      .catch(stripeFailed);
+    newestFirst.push(...page.data);
+    if (!page.has_more || page.data.length === 0) break;
+    startingAfter = page.data[page.data.length - 1]!.id;
+  }
+  // Reverse keeps Stripe's order within a second; the stable sort only fixes out-of-order pages.
+  return newestFirst.reverse().sort((a, b) => a.created - b.created);
+}
+
+// The SDK's error text can name request ids and parameters: it goes to the log, not the body.
+function stripeFailed(err: unknown): never {
+  if (!(err instanceof Stripe.errors.StripeError)) throw err;
+  throw Object.assign(new ApiError('stripe_error', 'Stripe could not list events; the next run will try again.'), {
+    cause: `${err.type}: ${err.message}`.slice(0, 300),
+  });
+}
