@@ -41,6 +41,13 @@ function complete(session: StripeObject, paid: boolean): void {
 }
 
 function payPayment(emu: Emu, session: StripeObject): void {
+  if (session.amount_total === 0) {
+    // Free orders complete without any PaymentIntent, like real Checkout.
+    complete(session, true);
+    session.payment_status = 'no_payment_required';
+    emu.events.emit('checkout.session.completed', session);
+    return;
+  }
   const pi = sessionPaymentIntent(emu, session);
   const charge = settlePayment(emu, pi, 'card', payerFor(session));
   session.payment_intent = pi.id;
@@ -104,7 +111,7 @@ export function completeCheckout(emu: Emu, sessionId: string, outcome: CheckoutO
     declinePayment(emu, sessionPaymentIntent(emu, session), payerFor(session));
     return false;
   }
-  if (outcome === 'delayed') payDelayed(emu, session);
+  if (outcome === 'delayed' && session.amount_total > 0) payDelayed(emu, session);
   else payPayment(emu, session);
   return true;
 }

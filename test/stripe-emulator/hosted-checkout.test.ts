@@ -131,6 +131,14 @@ describe('hosted checkout page', () => {
     expect(invoiceEvent!.data.object).toMatchObject({ status: 'paid', amount_paid: 900 });
   });
 
+  it('free orders complete with no_payment_required and no PaymentIntent', async () => {
+    const price = await stripe.prices.create({ product: 'prod_demo_tshirt', unit_amount: 0, currency: 'usd' });
+    const s = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: price.id, quantity: 1 }], success_url: SUCCESS });
+    expect((await clickButton(s.url!, 'pay')).status).toBe(303);
+    expect((await types()).filter((t) => t.startsWith('checkout') || t.startsWith('payment'))).toEqual(['checkout.session.completed']);
+    expect(await stripe.checkout.sessions.retrieve(s.id)).toMatchObject({ status: 'complete', payment_status: 'no_payment_required', payment_intent: null });
+  });
+
   it('expire emits checkout.session.expired', async () => {
     const s = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: 'price_demo_tshirt_usd', quantity: 1 }], success_url: SUCCESS });
     await stripe.checkout.sessions.expire(s.id);

@@ -38,10 +38,11 @@ function createLink(emu: Emu, req: ApiRequest): StripeObject {
   const accountId = requireStr(p, 'account');
   if (!emu.store.find(accountId)) throw missingReference('account', accountId, 'account');
   const type = str(p, 'type') ?? 'account_onboarding';
+  if (!['account_onboarding', 'account_update'].includes(type)) throw invalidParam('type', `Invalid type: ${type}.`);
   const linkId = randomId('acctlink', 24);
   const link = buildAccountLink(accountId, `${emu.baseUrl}/connect/onboarding/${linkId}`, requireStr(p, 'return_url'), requireStr(p, 'refresh_url'));
   emu.store.accountLinks.set(linkId, link);
-  return { object: 'account_link', created: link.created, expires_at: link.expires_at, url: link.url, type };
+  return { object: 'account_link', created: link.created, expires_at: link.expires_at, url: link.url };
 }
 
 function createLoginLink(emu: Emu, req: ApiRequest): StripeObject {
