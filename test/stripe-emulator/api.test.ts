@@ -227,6 +227,11 @@ describe('customers and connect accounts', () => {
     expect((await stripe.accounts.retrieve(controlled.id)).id).toBe(controlled.id);
   });
 
+  it('serves the platform account and balance (health checks)', async () => {
+    expect((await stripe.accounts.retrieveCurrent()).id).toBe('acct_emulator_platform');
+    expect((await stripe.balance.retrieve()).object).toBe('balance');
+  });
+
   it('creates account links and login links (after onboarding only)', async () => {
     const account = await stripe.accounts.create({ type: 'express' });
     const link = await stripe.accountLinks.create({ account: account.id, refresh_url: 'https://p.test/r', return_url: 'https://p.test/ok', type: 'account_onboarding' });

@@ -53,7 +53,18 @@ function createLoginLink(emu: Emu, req: ApiRequest): StripeObject {
   return { object: 'login_link', created: Math.floor(Date.now() / 1000), url: `${emu.baseUrl}/connect/express/${account.id}` };
 }
 
+function platformAccount(): StripeObject {
+  const account = buildAccount({ type: 'standard', email: 'platform@example.com', businessProfile: { name: 'Emulator Platform' } });
+  return { ...account, id: 'acct_emulator_platform', charges_enabled: true, payouts_enabled: true, details_submitted: true, controller: undefined };
+}
+
+function balance(): StripeObject {
+  return { object: 'balance', available: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], livemode: false, pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }] };
+}
+
 export const accountRoutes = [
+  route('GET', '/v1/account', () => platformAccount()),
+  route('GET', '/v1/balance', () => balance()),
   route('POST', '/v1/accounts', createAccount),
   route('GET', '/v1/accounts', (emu, req) => expandList(emu, paginate(emu.store.all('account'), req.params, '/v1/accounts'), expandParam(req.params))),
   route('GET', '/v1/accounts/:id', (emu, req) => expand(emu, emu.store.get('account', req.path.id!), expandParam(req.params))),
