@@ -30,7 +30,8 @@ export function planSession(plan: CheckoutPlan): PlannedSession {
   const mode = price.recurring ? 'subscription' : 'payment';
   const amountTotal = price.unitAmount * quantity;
   const metadata: Record<string, string> = { source: 'create-checkout-session' };
-  if (store) metadata.store = store.slug;
+  // The webhook joins an order it sees first to its store through store_account_id.
+  if (store) Object.assign(metadata, { store: store.slug, store_account_id: store.accountId });
   const params: Stripe.Checkout.SessionCreateParams = {
     mode,
     line_items: [{ price: price.id, quantity }],
