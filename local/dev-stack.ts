@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resetConfig } from '../lib/config/index.js';
 import { startAppServer, type AppServer, type ExtraHandler } from './app-server.js';
+import { devOutbox } from './dev-outbox.js';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
 
 export interface DevStack {
@@ -43,7 +44,8 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
   process.env.STATE_SIGNING_SECRET ??= 'dev_state_' + randomBytes(12).toString('hex');
   resetConfig();
 
-  const app = await startAppServer({ port: opts.port, host: opts.host, extra: opts.extra });
+  const extra: ExtraHandler = async (req) => (await devOutbox(req)) ?? (opts.extra ? opts.extra(req) : null);
+  const app = await startAppServer({ port: opts.port, host: opts.host, extra });
   if (!process.env.PUBLIC_BASE_URL) {
     process.env.PUBLIC_BASE_URL = app.url.replace('127.0.0.1', 'localhost');
     resetConfig();

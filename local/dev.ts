@@ -9,6 +9,7 @@ console.log(`
   App         ${base}/
   Health      ${base}/api/health
   Admin page  ${base}/admin.html   token: ${process.env.ADMIN_TOKEN}
+  Outbox      ${base}/_dev/outbox
   Stripe      ${stack.emulator ? `local emulator at ${stack.emulator.url}` : 'your STRIPE_SECRET_KEY'}
   Database    ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite in .data/pglite'}
 `);
