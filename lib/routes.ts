@@ -6,4 +6,10 @@ export const routeTable: Array<{ path: string; load: () => Promise<Route> }> = [
   { path: '/api/health', load: async () => (await import('./health/route.js')).healthRoute },
   { path: '/api/create-checkout-session', load: async () => (await import('./checkout/create-checkout-session-route.js')).createCheckoutSessionRoute },
   { path: '/api/order-status', load: async () => (await import('./checkout/order-status-route.js')).orderStatusRoute },
+  { path: '/api/create-intent', load: async () => (await import('./checkout/create-intent-route.js')).createIntentRoute },
+  { path: '/api/connect-onboarding', load: async () => (await import('./connect/onboarding-route.js')).connectOnboardingRoute },
+  { path: '/api/connect-onboarding/refresh', load: async () => (await import('./connect/onboarding-redirect-routes.js')).onboardingRefreshRoute },
+  { path: '/api/connect-onboarding/return', load: async () => (await import('./connect/onboarding-redirect-routes.js')).onboardingReturnRoute },
+  { path: '/api/connect-onboarding/login-link', load: async () => (await import('./connect/onboarding-redirect-routes.js')).onboardingLoginLinkRoute },
+  { path: '/api/stores/:slug', load: async () => (await import('./storefront/route.js')).storefrontRoute },
 ];

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { getDb } from '../db/client.js';
+import { parseQuery } from '../http/body.js';
+import { redirect } from '../http/respond.js';
+import { defineRoute, type RouteContext } from '../http/route.js';
+import { verifyState, type OnboardingState } from './state.js';
+import { upsertStoreFromAccount } from './store-builder.js';
+import { createDashboardLink, createOnboardingLink, retrieveAccount } from './stripe-calls.js';
+
+// The three GET routes a seller's browser reaches from Stripe or from the store page. Each is
+// authorised by the signed state alone: verify it, then act for exactly that account.
+const stateQuery = z.object({ state: z.string().max(2048).optional() });
+
+function authorise(req: Request, ctx: RouteContext): OnboardingState {
+  const claims = verifyState(parseQuery(req, stateQuery).state);
+  ctx.log.accountId = claims.accountId;
+  return claims;
+}
+
+/** Stripe sends the seller here when the link expired or was used: mint a new one. */
+async function refresh(req: Request, ctx: RouteContext): Promise<Response> {
+  const claims = authorise(req, ctx);
+  const url = await createOnboardingLink(claims.accountId, new URL(req.url).searchParams.get('state')!);
+  ctx.log.outcome = 'link_refreshed';
+  return redirect(url, 303);
+}
+
+/**
+ * Returning from Stripe does not mean onboarding finished (the seller may have left early), so
+ * the account is read back and the store updated from it before the seller sees their store.
+ * The state rides in the fragment: browsers send neither fragments nor them in Referer.
+ */
+async function finish(req: Request, ctx: RouteContext): Promise<Response> {
+  const claims = authorise(req, ctx);
+  const account = await retrieveAccount(claims.accountId);
+  const store = await upsertStoreFromAccount(await getDb(), account, { eventCreated: null });
+  const slug = store?.slug ?? claims.storeSlug;
+  const state = new URL(req.url).searchParams.get('state')!;
+  ctx.log.outcome = account.details_submitted ? 'onboarded' : 'returned_incomplete';
+  return redirect(`/store.html?slug=${encodeURIComponent(slug)}&onboarded=1#state=${encodeURIComponent(state)}`, 303);
+}
+
+/** A login link is single-use and short-lived, so it is minted only when the seller clicks. */
+async function loginLink(req: Request, ctx: RouteContext): Promise<Response> {
+  const claims = authorise(req, ctx);
+  const url = await createDashboardLink(claims.accountId);
+  ctx.log.outcome = 'login_link';
+  return redirect(url, 303);
+}
+
+export const onboardingRefreshRoute = defineRoute({ path: '/api/connect-onboarding/refresh', methods: { GET: refresh } });
+export const onboardingReturnRoute = defineRoute({ path: '/api/connect-onboarding/return', methods: { GET: finish } });
+export const onboardingLoginLinkRoute = defineRoute({ path: '/api/connect-onboarding/login-link', methods: { GET: loginLink } });
