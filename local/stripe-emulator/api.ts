@@ -1,10 +1,10 @@
-import type { Emu } from './context.ts';
-import { ApiError, notFoundRoute } from './errors.ts';
-import { parseForm } from './form.ts';
-import { randomId } from './ids.ts';
-import { matchRoute } from './router.ts';
-import { apiRoutes } from './routes/index.ts';
-import type { Params, RequestContext } from './types.ts';
+import type { Emu } from './context.js';
+import { ApiError, notFoundRoute } from './errors.js';
+import { parseForm } from './form.js';
+import { randomId } from './ids.js';
+import { matchRoute } from './router.js';
+import { apiRoutes } from './routes/index.js';
+import type { Params, RequestContext } from './types.js';
 
 export interface RawRequest {
   method: string;

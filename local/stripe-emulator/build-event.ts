@@ -1,12 +1,12 @@
-import { buildEventEnvelope } from './events.ts';
-import { nowSeconds } from './ids.ts';
-import { buildAccount, completeAccount } from './objects/account.ts';
-import { buildCustomer, buildInvoice, buildSubscription } from './objects/billing.ts';
-import { buildPrice, buildProduct } from './objects/catalog.ts';
-import { buildCheckoutSession, buildLineItem, customerDetails } from './objects/checkout-session.ts';
-import { buildCharge, buildDispute, buildPaymentIntent, buildPaymentMethod, buildRefund, declineError } from './objects/payments.ts';
-import { buildThinEvent } from './objects/v2-account.ts';
-import type { StripeObject } from './types.ts';
+import { buildEventEnvelope } from './events.js';
+import { nowSeconds } from './ids.js';
+import { buildAccount, completeAccount } from './objects/account.js';
+import { buildCustomer, buildInvoice, buildSubscription } from './objects/billing.js';
+import { buildPrice, buildProduct } from './objects/catalog.js';
+import { buildCheckoutSession, buildLineItem, customerDetails } from './objects/checkout-session.js';
+import { buildCharge, buildDispute, buildPaymentIntent, buildPaymentMethod, buildRefund, declineError } from './objects/payments.js';
+import { buildThinEvent } from './objects/v2-account.js';
+import type { StripeObject } from './types.js';
 
 const BASE_URL = 'http://127.0.0.1:12111';
 const EMAIL = 'shopper@example.com';

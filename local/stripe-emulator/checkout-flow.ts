@@ -1,10 +1,10 @@
-import type { Emu } from './context.ts';
-import { ApiError } from './errors.ts';
-import { buildCustomer, buildInvoice, buildSubscription } from './objects/billing.ts';
-import { customerDetails } from './objects/checkout-session.ts';
-import { buildPaymentIntent } from './objects/payments.ts';
-import { declinePayment, emitSucceeded, settlePayment, startProcessing, type Payer } from './payment-flow.ts';
-import type { StripeObject } from './types.ts';
+import type { Emu } from './context.js';
+import { ApiError } from './errors.js';
+import { buildCustomer, buildInvoice, buildSubscription } from './objects/billing.js';
+import { customerDetails } from './objects/checkout-session.js';
+import { buildPaymentIntent } from './objects/payments.js';
+import { declinePayment, emitSucceeded, settlePayment, startProcessing, type Payer } from './payment-flow.js';
+import type { StripeObject } from './types.js';
 
 export type CheckoutOutcome = 'paid' | 'declined' | 'delayed';
 
@@ -116,7 +116,7 @@ export function completeCheckout(emu: Emu, sessionId: string, outcome: CheckoutO
   return true;
 }
 
-export function expireCheckout(emu: Emu, sessionId: string, ctx?: import('./types.ts').RequestContext): StripeObject {
+export function expireCheckout(emu: Emu, sessionId: string, ctx?: import('./types.js').RequestContext): StripeObject {
   const session = emu.store.get('checkout.session', sessionId);
   if (session.status !== 'open') {
     throw new ApiError(400, 'invalid_request_error', `Only Checkout Sessions with a status of \`open\` can be expired. This session has a status of \`${session.status}\`.`, 'checkout_session_not_open');

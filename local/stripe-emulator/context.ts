@@ -1,6 +1,6 @@
-import type { DeliveryQueue } from './delivery.ts';
-import type { EventLog } from './events.ts';
-import type { Store } from './store.ts';
+import type { DeliveryQueue } from './delivery.js';
+import type { EventLog } from './events.js';
+import type { Store } from './store.js';
 
 export interface Emu {
   store: Store;

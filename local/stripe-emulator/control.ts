@@ -1,4 +1,4 @@
-import type { DeliveryQueue } from './delivery.ts';
+import type { DeliveryQueue } from './delivery.js';
 
 export interface ControlResponse {
   status: number;

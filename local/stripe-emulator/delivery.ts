@@ -1,5 +1,5 @@
-import { serializeEvent, signPayload } from './signing.ts';
-import type { StripeObject } from './types.ts';
+import { serializeEvent, signPayload } from './signing.js';
+import type { StripeObject } from './types.js';
 
 export interface DeliveryRecord {
   eventId: string;

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
-import type { DeliveryQueue } from './delivery.ts';
-import { nowSeconds, randomId } from './ids.ts';
-import type { RequestContext, StripeObject } from './types.ts';
+import type { DeliveryQueue } from './delivery.js';
+import { nowSeconds, randomId } from './ids.js';
+import type { RequestContext, StripeObject } from './types.js';
 
 export interface EmitOptions {
   ctx?: RequestContext;

@@ -1,6 +1,6 @@
-import type { Emu } from './context.ts';
-import { listOf } from './list.ts';
-import type { StripeObject } from './types.ts';
+import type { Emu } from './context.js';
+import { listOf } from './list.js';
+import type { StripeObject } from './types.js';
 
 function virtualField(emu: Emu, owner: StripeObject, key: string): unknown {
   if (owner.object === 'checkout.session' && key === 'line_items') {

@@ -1,4 +1,4 @@
-import type { Params } from './types.ts';
+import type { Params } from './types.js';
 
 type Tree = Record<string, unknown>;
 

@@ -1,15 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { completeCheckout } from './checkout-flow.ts';
-import type { Emu } from './context.ts';
-import { DeliveryQueue, type DeliveryRecord } from './delivery.ts';
-import { EventLog } from './events.ts';
-import { onboardAccount } from './hosted/onboarding-page.ts';
-import { seedCatalogue } from './seed.ts';
-import { createEmulatorServer } from './server.ts';
-import { Store } from './store.ts';
+import { completeCheckout } from './checkout-flow.js';
+import type { Emu } from './context.js';
+import { DeliveryQueue, type DeliveryRecord } from './delivery.js';
+import { EventLog } from './events.js';
+import { onboardAccount } from './hosted/onboarding-page.js';
+import { seedCatalogue } from './seed.js';
+import { createEmulatorServer } from './server.js';
+import { Store } from './store.js';
 
-export { buildEvent } from './build-event.ts';
-export { signPayload } from './signing.ts';
+export { buildEvent } from './build-event.js';
+export { signPayload } from './signing.js';
 
 export interface EmulatorOptions {
   port?: number;

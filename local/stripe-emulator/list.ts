@@ -1,6 +1,6 @@
-import { missingResource } from './errors.ts';
-import { int, str } from './params.ts';
-import type { Params, StripeObject } from './types.ts';
+import { missingResource } from './errors.js';
+import { int, str } from './params.js';
+import type { Params, StripeObject } from './types.js';
 
 export interface ListResult {
   object: 'list';

@@ -1,4 +1,4 @@
-import { startStripeEmulator } from './index.ts';
+import { startStripeEmulator } from './index.js';
 
 const port = Number(process.env.STRIPE_EMULATOR_PORT ?? process.env.PORT ?? 12111);
 const emulator = await startStripeEmulator({

@@ -1,5 +1,5 @@
-import { invalidParam, missingParam } from './errors.ts';
-import type { Params } from './types.ts';
+import { invalidParam, missingParam } from './errors.js';
+import type { Params } from './types.js';
 
 export function str(p: Params, key: string): string | undefined {
   const v = p[key];

@@ -1,6 +1,6 @@
-import type { Emu } from './context.ts';
-import { buildCharge, buildPaymentMethod, declineError, type PaymentMethodKind } from './objects/payments.ts';
-import type { RequestContext, StripeObject } from './types.ts';
+import type { Emu } from './context.js';
+import { buildCharge, buildPaymentMethod, declineError, type PaymentMethodKind } from './objects/payments.js';
+import type { RequestContext, StripeObject } from './types.js';
 
 export interface Payer {
   email: string | null;

@@ -1,5 +1,5 @@
-import type { Emu } from './context.ts';
-import type { Params, RequestContext, StripeObject } from './types.ts';
+import type { Emu } from './context.js';
+import type { Params, RequestContext, StripeObject } from './types.js';
 
 export interface ApiRequest {
   params: Params;

@@ -1,5 +1,5 @@
-import { buildPrice, buildProduct } from './objects/catalog.ts';
-import type { Store } from './store.ts';
+import { buildPrice, buildProduct } from './objects/catalog.js';
+import type { Store } from './store.js';
 
 interface SeedItem {
   product: string;

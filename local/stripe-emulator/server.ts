@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { handleApi } from './api.ts';
-import type { Emu } from './context.ts';
-import { handleControl, type ControlHooks } from './control.ts';
-import { ApiError } from './errors.ts';
-import { handleHosted } from './hosted/routes.ts';
+import { handleApi } from './api.js';
+import type { Emu } from './context.js';
+import { handleControl, type ControlHooks } from './control.js';
+import { ApiError } from './errors.js';
+import { handleHosted } from './hosted/routes.js';
 
 interface Reply {
   status: number;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { nowSeconds } from './ids.ts';
+import { nowSeconds } from './ids.js';
 
 /** Stripe's scheme: HMAC-SHA256 over "t.payload", keyed with the whsec_ secret as-is. */
 export function signPayload(payload: string, secret: string, timestamp = nowSeconds()): string {

@@ -1,5 +1,5 @@
-import { missingResource } from './errors.ts';
-import type { StripeObject } from './types.ts';
+import { missingResource } from './errors.js';
+import type { StripeObject } from './types.js';
 
 const KIND_BY_PREFIX: Record<string, string> = {
   prod: 'product', price: 'price', cs: 'checkout.session', pi: 'payment_intent', ch: 'charge',

@@ -1,5 +1,5 @@
-import { buildEvent, TRIGGERABLE_EVENT_TYPES } from './build-event.ts';
-import { serializeEvent, signPayload } from './signing.ts';
+import { buildEvent, TRIGGERABLE_EVENT_TYPES } from './build-event.js';
+import { serializeEvent, signPayload } from './signing.js';
 
 interface TriggerArgs {
   type: string;

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStripeEmulator, type StripeEmulator } from '../../local/stripe-emulator/index.ts';
-import { sdkFor } from './support.ts';
+import { startStripeEmulator, type StripeEmulator } from '../../local/stripe-emulator/index.js';
+import { sdkFor } from './support.js';
 
 let emu: StripeEmulator;
 let stripe: Stripe;

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStripeEmulator, type StripeEmulator } from '../../local/stripe-emulator/index.ts';
-import { PLATFORM_SECRET, sdkFor, startPair, startReceiver, verifiedEvents, type Receiver } from './support.ts';
+import { startStripeEmulator, type StripeEmulator } from '../../local/stripe-emulator/index.js';
+import { PLATFORM_SECRET, sdkFor, startPair, startReceiver, verifiedEvents, type Receiver } from './support.js';
 
 let emu: StripeEmulator;
 let stripe: Stripe;

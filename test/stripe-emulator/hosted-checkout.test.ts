@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StripeEmulator } from '../../local/stripe-emulator/index.ts';
-import { clickButton, startPair, verifiedEvents, type Receiver } from './support.ts';
+import type { StripeEmulator } from '../../local/stripe-emulator/index.js';
+import { clickButton, startPair, verifiedEvents, type Receiver } from './support.js';
 
 let emu: StripeEmulator;
 let stripe: Stripe;

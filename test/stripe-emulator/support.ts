@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../local/stripe-emulator/index.ts';
+import { startStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../local/stripe-emulator/index.js';
 
 export const PLATFORM_SECRET = 'whsec_test_platform';
 export const CONNECT_SECRET = 'whsec_test_connect';

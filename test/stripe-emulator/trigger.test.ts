@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent } from '../../local/stripe-emulator/index.ts';
-import { TRIGGERABLE_EVENT_TYPES } from '../../local/stripe-emulator/build-event.ts';
-import { startReceiver, type Receiver } from './support.ts';
+import { buildEvent } from '../../local/stripe-emulator/index.js';
+import { TRIGGERABLE_EVENT_TYPES } from '../../local/stripe-emulator/build-event.js';
+import { startReceiver, type Receiver } from './support.js';
 
 const stripe = new Stripe('sk_test_unused');
 let hook: Receiver;

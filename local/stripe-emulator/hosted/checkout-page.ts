@@ -1,7 +1,7 @@
-import { completeCheckout, type CheckoutOutcome } from '../checkout-flow.ts';
-import type { Emu } from '../context.ts';
-import type { StripeObject } from '../types.ts';
-import { escapeHtml, formatAmount, html, page, redirect, type HtmlResponse } from './html.ts';
+import { completeCheckout, type CheckoutOutcome } from '../checkout-flow.js';
+import type { Emu } from '../context.js';
+import type { StripeObject } from '../types.js';
+import { escapeHtml, formatAmount, html, page, redirect, type HtmlResponse } from './html.js';
 
 function button(id: string, action: string, label: string, sessionId: string): string {
   return `<form method="post" action="/checkout/${escapeHtml(sessionId)}"><input type="hidden" name="action" value="${action}"><button type="submit" id="${id}">${label}</button></form>`;

@@ -1,6 +1,6 @@
-import type { Emu } from '../context.ts';
-import { completeAccount } from '../objects/account.ts';
-import { escapeHtml, html, page, redirect, type HtmlResponse } from './html.ts';
+import type { Emu } from '../context.js';
+import { completeAccount } from '../objects/account.js';
+import { escapeHtml, html, page, redirect, type HtmlResponse } from './html.js';
 
 export function onboardAccount(emu: Emu, accountId: string): void {
   const account = emu.store.get('account', accountId);

@@ -1,7 +1,7 @@
-import type { Emu } from '../context.ts';
-import { checkoutDonePage, checkoutPage, submitCheckout } from './checkout-page.ts';
-import type { HtmlResponse } from './html.ts';
-import { expressDashboardPage, onboardingPage, receiptPage, submitOnboarding } from './onboarding-page.ts';
+import type { Emu } from '../context.js';
+import { checkoutDonePage, checkoutPage, submitCheckout } from './checkout-page.js';
+import type { HtmlResponse } from './html.js';
+import { expressDashboardPage, onboardingPage, receiptPage, submitOnboarding } from './onboarding-page.js';
 
 /** Browser-facing pages; returns null when the path is not one of them. */
 export function handleHosted(emu: Emu, method: string, path: string, body: string): HtmlResponse | null {

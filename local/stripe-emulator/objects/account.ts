@@ -1,5 +1,5 @@
-import { nowSeconds, randomId } from '../ids.ts';
-import type { StripeObject } from '../types.ts';
+import { nowSeconds, randomId } from '../ids.js';
+import type { StripeObject } from '../types.js';
 
 const CURRENCY_BY_COUNTRY: Record<string, string> = {
   US: 'usd', GB: 'gbp', JP: 'jpy', CA: 'cad', AU: 'aud', CH: 'chf', SE: 'sek', DK: 'dkk', NO: 'nok',

@@ -1,5 +1,5 @@
-import { nowSeconds, randomId } from '../ids.ts';
-import type { StripeObject } from '../types.ts';
+import { nowSeconds, randomId } from '../ids.js';
+import type { StripeObject } from '../types.js';
 
 export function buildCustomer(input: { email?: string | null; name?: string | null; metadata?: Record<string, string> }): StripeObject {
   return {

@@ -1,5 +1,5 @@
-import { nowSeconds, randomId } from '../ids.ts';
-import type { StripeObject } from '../types.ts';
+import { nowSeconds, randomId } from '../ids.js';
+import type { StripeObject } from '../types.js';
 
 export interface ProductInput {
   id?: string;

@@ -1,5 +1,5 @@
-import { randomId } from '../ids.ts';
-import type { StripeObject } from '../types.ts';
+import { randomId } from '../ids.js';
+import type { StripeObject } from '../types.js';
 
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();

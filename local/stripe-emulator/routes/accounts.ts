@@ -1,13 +1,13 @@
-import type { Emu } from '../context.ts';
-import { ApiError, invalidParam, missingReference } from '../errors.ts';
-import { expand, expandList } from '../expand.ts';
-import { randomId } from '../ids.ts';
-import { paginate } from '../list.ts';
-import { buildAccount, buildAccountLink } from '../objects/account.ts';
-import { buildThinEvent } from '../objects/v2-account.ts';
-import { expandList as expandParam, metadata, obj, requireStr, str } from '../params.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { StripeObject } from '../types.ts';
+import type { Emu } from '../context.js';
+import { ApiError, invalidParam, missingReference } from '../errors.js';
+import { expand, expandList } from '../expand.js';
+import { randomId } from '../ids.js';
+import { paginate } from '../list.js';
+import { buildAccount, buildAccountLink } from '../objects/account.js';
+import { buildThinEvent } from '../objects/v2-account.js';
+import { expandList as expandParam, metadata, obj, requireStr, str } from '../params.js';
+import { route, type ApiRequest } from '../router.js';
+import type { StripeObject } from '../types.js';
 
 function createAccount(emu: Emu, req: ApiRequest): StripeObject {
   const p = req.params;

@@ -1,11 +1,11 @@
-import type { Emu } from '../context.ts';
-import { invalidParam, missingReference } from '../errors.ts';
-import { expand, expandList } from '../expand.ts';
-import { paginate } from '../list.ts';
-import { buildPrice, buildProduct } from '../objects/catalog.ts';
-import { arr, bool, expandList as expandParam, int, metadata, obj, requireInt, requireStr, str } from '../params.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { Params, RequestContext, StripeObject } from '../types.ts';
+import type { Emu } from '../context.js';
+import { invalidParam, missingReference } from '../errors.js';
+import { expand, expandList } from '../expand.js';
+import { paginate } from '../list.js';
+import { buildPrice, buildProduct } from '../objects/catalog.js';
+import { arr, bool, expandList as expandParam, int, metadata, obj, requireInt, requireStr, str } from '../params.js';
+import { route, type ApiRequest } from '../router.js';
+import type { Params, RequestContext, StripeObject } from '../types.js';
 
 function recurringParam(p: Params, path: string): { interval: string; interval_count?: number } | null {
   const r = obj(p, 'recurring');

@@ -1,13 +1,13 @@
-import { expireCheckout } from '../checkout-flow.ts';
-import type { Emu } from '../context.ts';
-import { ApiError, invalidParam, missingParam, missingReference } from '../errors.ts';
-import { expand, expandList } from '../expand.ts';
-import { paginate } from '../list.ts';
-import { buildPrice, buildProduct } from '../objects/catalog.ts';
-import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session.ts';
-import { arr, expandList as expandParam, int, metadata, num, obj, str } from '../params.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { Params, StripeObject } from '../types.ts';
+import { expireCheckout } from '../checkout-flow.js';
+import type { Emu } from '../context.js';
+import { ApiError, invalidParam, missingParam, missingReference } from '../errors.js';
+import { expand, expandList } from '../expand.js';
+import { paginate } from '../list.js';
+import { buildPrice, buildProduct } from '../objects/catalog.js';
+import { buildCheckoutSession, buildLineItem } from '../objects/checkout-session.js';
+import { arr, expandList as expandParam, int, metadata, num, obj, str } from '../params.js';
+import { route, type ApiRequest } from '../router.js';
+import type { Params, StripeObject } from '../types.js';
 
 function inlineProduct(emu: Emu, productData: Params, path: string): string {
   if (!productData.name) throw missingParam(`${path}[product_data][name]`);

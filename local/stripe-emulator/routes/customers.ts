@@ -1,10 +1,10 @@
-import type { Emu } from '../context.ts';
-import { expand, expandList } from '../expand.ts';
-import { paginate } from '../list.ts';
-import { buildCustomer } from '../objects/billing.ts';
-import { expandList as expandParam, metadata, str } from '../params.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { StripeObject } from '../types.ts';
+import type { Emu } from '../context.js';
+import { expand, expandList } from '../expand.js';
+import { paginate } from '../list.js';
+import { buildCustomer } from '../objects/billing.js';
+import { expandList as expandParam, metadata, str } from '../params.js';
+import { route, type ApiRequest } from '../router.js';
+import type { StripeObject } from '../types.js';
 
 function createCustomer(emu: Emu, req: ApiRequest): StripeObject {
   const p = req.params;

@@ -1,10 +1,10 @@
-import type { Emu } from '../context.ts';
-import { missingResource } from '../errors.ts';
-import { paginate } from '../list.ts';
-import { toV2Account } from '../objects/v2-account.ts';
-import { arr, bool, int, obj, str } from '../params.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { Params, StripeObject } from '../types.ts';
+import type { Emu } from '../context.js';
+import { missingResource } from '../errors.js';
+import { paginate } from '../list.js';
+import { toV2Account } from '../objects/v2-account.js';
+import { arr, bool, int, obj, str } from '../params.js';
+import { route, type ApiRequest } from '../router.js';
+import type { Params, StripeObject } from '../types.js';
 
 function createdFilter(p: Params): (created: number) => boolean {
   const exact = typeof p.created === 'string' ? int(p, 'created') : undefined;

@@ -1,8 +1,8 @@
-import { accountRoutes } from './accounts.ts';
-import { catalogRoutes } from './catalog.ts';
-import { checkoutRoutes } from './checkout.ts';
-import { customerRoutes } from './customers.ts';
-import { eventRoutes } from './events.ts';
-import { paymentRoutes } from './payments.ts';
+import { accountRoutes } from './accounts.js';
+import { catalogRoutes } from './catalog.js';
+import { checkoutRoutes } from './checkout.js';
+import { customerRoutes } from './customers.js';
+import { eventRoutes } from './events.js';
+import { paymentRoutes } from './payments.js';
 
 export const apiRoutes = [...catalogRoutes, ...checkoutRoutes, ...paymentRoutes, ...customerRoutes, ...accountRoutes, ...eventRoutes];

@@ -1,12 +1,12 @@
-import type { Emu } from '../context.ts';
-import { ApiError, invalidParam, missingParam, missingReference } from '../errors.ts';
-import { expand, expandList } from '../expand.ts';
-import { paginate } from '../list.ts';
-import { buildPaymentIntent, buildRefund } from '../objects/payments.ts';
-import { bool, expandList as expandParam, int, metadata, obj, requireInt, requireStr, str } from '../params.ts';
-import { declinePayment, emitSucceeded, settlePayment } from '../payment-flow.ts';
-import { route, type ApiRequest } from '../router.ts';
-import type { StripeObject } from '../types.ts';
+import type { Emu } from '../context.js';
+import { ApiError, invalidParam, missingParam, missingReference } from '../errors.js';
+import { expand, expandList } from '../expand.js';
+import { paginate } from '../list.js';
+import { buildPaymentIntent, buildRefund } from '../objects/payments.js';
+import { bool, expandList as expandParam, int, metadata, obj, requireInt, requireStr, str } from '../params.js';
+import { declinePayment, emitSucceeded, settlePayment } from '../payment-flow.js';
+import { route, type ApiRequest } from '../router.js';
+import type { StripeObject } from '../types.js';
 
 function unexpectedState(pi: StripeObject, action: string): ApiError {
   return new ApiError(400, 'invalid_request_error', `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}.`, 'payment_intent_unexpected_state', undefined, { payment_intent: pi });
