@@ -1,3 +1,4 @@
+import { requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { checkOrigin, preflight } from '../http/cors.js';
 import { ApiError } from '../http/errors.js';
@@ -17,6 +18,9 @@ async function post(req: Request, ctx: RouteContext): Promise<Response> {
   try {
     const input = await parseOnboardingRequest(req);
     await limitByAddress('onboarding', ctx.ip);
+    // Both are needed after the account exists; a 503 must come before Stripe is called.
+    requireConfig('STATE_SIGNING_SECRET');
+    requireConfig('PUBLIC_BASE_URL');
     const account = await createExpressAccount(input, slugify(input.storeName), input.idempotencyKey);
     // Written now, so the seller's store exists before any webhook; a replayed key returns the
     // same account and finds the same store.

@@ -34,3 +34,19 @@ describe('rate limits on the marketplace POST routes', () => {
     await expectError(await app.call(connectOnboardingRoute, '/api/connect-onboarding', jsonInit(body(3), {}, ip)), 429, 'rate_limited');
   });
 });
+
+describe('onboarding without its configuration', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ driver, emulator: true, env: { STATE_SIGNING_SECRET: undefined } });
+  });
+  afterAll(() => app.stop());
+
+  it('answers 503 naming STATE_SIGNING_SECRET before any account is created', async () => {
+    const res = await app.call(connectOnboardingRoute, '/api/connect-onboarding', jsonInit({ storeName: 'No Secret', email: 'n@example.com', country: 'US' }));
+    const err = await expectError(res, 503, 'not_configured');
+    expect(err.message).toContain('STATE_SIGNING_SECRET');
+    const accounts = await fetch(`${app.emulator!.url}/v1/accounts`, { headers: { authorization: 'Bearer sk_test_emulator' } });
+    expect(((await accounts.json()) as { data: unknown[] }).data).toEqual([]);
+  });
+});
