@@ -4,6 +4,7 @@ import type { Route } from './http/route.js';
 // the platforms reach the same Route objects through api/ and netlify/functions/.
 export const routeTable: Array<{ path: string; load: () => Promise<Route> }> = [
   { path: '/api/health', load: async () => (await import('./health/route.js')).healthRoute },
+  { path: '/api/webhook', load: async () => (await import('./webhook/route.js')).webhookRoute },
   { path: '/api/create-checkout-session', load: async () => (await import('./checkout/create-checkout-session-route.js')).createCheckoutSessionRoute },
   { path: '/api/order-status', load: async () => (await import('./checkout/order-status-route.js')).orderStatusRoute },
   { path: '/api/create-intent', load: async () => (await import('./checkout/create-intent-route.js')).createIntentRoute },

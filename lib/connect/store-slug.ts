@@ -1,0 +1,26 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { stores } from '../db/schema.js';
+
+/** "Café Zoë & Co." → "cafe-zoe-co". */
+export function slugify(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return base || 'store';
+}
+
+/**
+ * The slug for a new store row, decided in the INSERT itself: the wanted slug when free,
+ * otherwise the wanted slug plus the end of the account id (unique because account ids are).
+ * Used by both the onboarding route's pending store and the webhook's store builder, so
+ * whichever writes first picks the slug and the other keeps it.
+ */
+export function uniqueSlugSql(wanted: string, accountId: string): SQL<string> {
+  const fallback = `${wanted}-${accountId.slice(-6).toLowerCase()}`;
+  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${wanted}) then ${fallback} else ${wanted} end`;
+}

@@ -1,0 +1,39 @@
+import type { Db } from '../db/client.js';
+import { accountAliases, accountHandlers, thinHandlers } from './handlers/accounts.js';
+import { catalogueHandlers } from './handlers/catalogue.js';
+import { chargeHandlers } from './handlers/charges.js';
+import { checkoutSessionHandlers } from './handlers/checkout-sessions.js';
+import { customerHandlers } from './handlers/customers.js';
+import { paymentIntentHandlers } from './handlers/payment-intents.js';
+import { subscriptionHandlers } from './handlers/subscriptions.js';
+import { isThin, type EventType, type Handler, type HandlerMap, type HandlerResult, type IncomingEvent } from './types.js';
+
+// One table keyed by event type, merged from one module per Stripe resource family.
+const handlers: HandlerMap = {
+  ...checkoutSessionHandlers,
+  ...paymentIntentHandlers,
+  ...chargeHandlers,
+  ...accountHandlers,
+  ...customerHandlers,
+  ...catalogueHandlers,
+  ...subscriptionHandlers,
+};
+
+/** The events to select for the endpoint in Stripe's Dashboard, derived from the table above. */
+export const handledEventTypes: readonly string[] = [
+  ...Object.keys(handlers),
+  ...Object.keys(accountAliases),
+  ...Object.keys(thinHandlers),
+].sort();
+
+/** The handler bound to this event, or null for a type we store as `ignored`. */
+export function findHandler(event: IncomingEvent): ((tx: Db) => Promise<HandlerResult>) | null {
+  if (isThin(event)) {
+    const thin = thinHandlers[event.type];
+    return thin ? (tx) => thin(tx, event) : null;
+  }
+  const type = accountAliases[event.type] ?? event.type;
+  // The table pairs each type with its handler; TypeScript cannot correlate the lookup.
+  const handler = handlers[type] as Handler<EventType> | undefined;
+  return handler ? (tx) => handler(tx, event as never) : null;
+}

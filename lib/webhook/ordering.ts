@@ -1,0 +1,35 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+
+/**
+ * `newer`: the event's object wins only over rows applied from strictly older events.
+ * `current`: the object was just read from Stripe, so it also wins a same-second tie.
+ */
+export type ApplyMode = 'newer' | 'current';
+
+/** The `setWhere` of a guarded upsert: stale writes return no row. */
+export function newerThan(lastEventAt: AnyPgColumn, mode: ApplyMode): SQL {
+  const op = sql.raw(mode === 'current' ? '<=' : '<');
+  return sql`${lastEventAt} is null or excluded.last_event_at is null or ${lastEventAt} ${op} excluded.last_event_at`;
+}
+
+export type Ordered<T> = { row: T; outcome: 'applied' | 'tie_settled' } | { row: null; outcome: 'stale' };
+
+/**
+ * Applies an event's snapshot of an object unless a newer event already did. Stripe's
+ * `created` has one-second resolution, so two updates in one second cannot be ordered by it
+ * (stripe-sync-engine keeps whichever arrived last): on a tie we read the object from Stripe
+ * and apply its current state. Costs nothing extra on the common path.
+ */
+export async function applyOrdered<T>(steps: {
+  created: number | null;
+  apply: (mode: ApplyMode) => Promise<T | undefined>;
+  lastApplied: () => Promise<number | null | undefined>;
+  refetchAndApply: () => Promise<T | undefined>;
+}): Promise<Ordered<T>> {
+  const row = await steps.apply(steps.created === null ? 'current' : 'newer');
+  if (row !== undefined) return { row, outcome: 'applied' };
+  if ((await steps.lastApplied()) !== steps.created) return { row: null, outcome: 'stale' };
+  const current = await steps.refetchAndApply();
+  return current === undefined ? { row: null, outcome: 'stale' } : { row: current, outcome: 'tie_settled' };
+}

@@ -1,0 +1,65 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db/client.js';
+import { findHandler } from './dispatch.js';
+import { claimEvent, recordFailure, recordIgnored, type EventSource } from './record.js';
+import { eventMeta, type IncomingEvent, type ThinEvent } from './types.js';
+
+export interface ProcessOptions {
+  source: EventSource;
+  /** The body exactly as Stripe sent it; stored verbatim. Replay and reconcile omit it. */
+  rawPayload?: string;
+}
+
+export interface ProcessResult {
+  status: 'processed' | 'duplicate' | 'ignored' | 'failed';
+  reason?: string;
+  /** Class and message of the failure; never a payload or a secret. */
+  error?: string;
+}
+
+/**
+ * The single apply path for webhook deliveries, replays and reconcile: record, dedupe,
+ * dispatch, and failure bookkeeping. The event row and its effects commit in one transaction.
+ * A stored `failed` event is retried; a processed or ignored one reports `duplicate`.
+ */
+export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts: ProcessOptions): Promise<ProcessResult> {
+  const meta = eventMeta(event);
+  const payload = opts.rawPayload ?? JSON.stringify(event);
+  const handler = findHandler(event);
+  if (!handler) {
+    return (await recordIgnored(db, meta, payload, opts.source)) ? { status: 'ignored' } : { status: 'duplicate' };
+  }
+  const attempt = () =>
+    db.transaction(async (tx): Promise<ProcessResult> => {
+      if (!(await claimEvent(tx, meta, payload, opts.source))) return { status: 'duplicate' };
+      const reason = await handler(tx);
+      return reason ? { status: 'processed', reason } : { status: 'processed' };
+    });
+  try {
+    // A unique violation means another event created the same order a moment ago, in a
+    // transaction we could not see; trying once more sees it and joins it.
+    return await attempt().catch((err: unknown) => (pgCode(err) === '23505' ? attempt() : Promise.reject(err)));
+  } catch (err) {
+    const error = describeError(err);
+    await recordFailure(db, meta, payload, opts.source, error);
+    return { status: 'failed', error };
+  }
+}
+
+// Class and message only: driver errors can carry connection details in other fields.
+function describeError(err: unknown): string {
+  const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  if (inner instanceof Error) return `${inner.name}: ${inner.message}`.slice(0, 500);
+  return 'non-error thrown';
+}
+
+function pgCode(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+export type { IncomingEvent };
