@@ -1,12 +1,14 @@
 // `npm run bench -- <name> [options]`: one small dispatcher, each benchmark in its own module.
-const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
-  cold: async () => ({ run: (await import('./cold.js')).runCold }),
+const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> = {
+  cold: async () => (await import('./cold.js')).runCold,
 };
 
-const [name, ...rest] = process.argv.slice(2);
-const load = name ? benches[name] : undefined;
+const [which, ...rest] = process.argv.slice(2);
+const load = which ? benches[which] : undefined;
 if (!load) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`);
   process.exit(2);
 }
-await (await load()).run(rest);
+await (await load())(rest);
+
+export {};
