@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type Stripe from 'stripe';
 import { getDb } from '../db/client.js';
 import { webhookEvents } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { json } from '../http/respond.js';
 import { defineRoute } from '../http/route.js';
 import { processEvent } from '../webhook/process.js';
+import type { IncomingEvent } from '../webhook/types.js';
 import { requireBearer } from './auth.js';
 
 /**
@@ -21,13 +21,13 @@ export const adminReplayRoute = defineRoute({
       const id = ctx.params.id!;
       const db = await getDb();
       const [row] = await db
-        .select({ payload: webhookEvents.payload })
+        .select({ type: webhookEvents.type, payload: webhookEvents.payload })
         .from(webhookEvents)
         .where(eq(webhookEvents.id, id))
         .limit(1);
       if (!row) throw new ApiError('not_found', 'No stored event has that id.');
-      const result = await processEvent(db, row.payload as Stripe.Event, { source: 'replay' });
-      Object.assign(ctx.log, { eventId: id, outcome: result.status });
+      const result = await processEvent(db, row.payload as IncomingEvent, { source: 'replay' });
+      Object.assign(ctx.log, { eventId: id, eventType: row.type, outcome: result.status, error: result.error });
       return json({ status: result.status, ...(result.status === 'failed' ? { error: result.error ?? null } : {}) });
     },
   },

@@ -4,19 +4,22 @@ import { customers, stores } from '../../lib/db/schema.js';
 import { adminCustomersRoute } from '../../lib/admin/customers-route.js';
 import { adminEventRoute, adminEventsRoute } from '../../lib/admin/events-route.js';
 import { adminOrdersRoute } from '../../lib/admin/orders-route.js';
+import { adminReplayRoute } from '../../lib/admin/replay-route.js';
+import { reconcileRoute } from '../../lib/reconcile/route.js';
 import { adminStatsRoute } from '../../lib/admin/stats-route.js';
 import { adminStoresRoute } from '../../lib/admin/stores-route.js';
 import type { Route } from '../../lib/http/route.js';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import { bearer, body, driver, insertEvents, insertOrders } from './support.js';
 
-const lists: Array<[string, Route]> = [
+const lists: Array<[string, Route, string?]> = [
   ['/api/admin/stores', adminStoresRoute],
   ['/api/admin/orders', adminOrdersRoute],
   ['/api/admin/customers', adminCustomersRoute],
   ['/api/admin/events', adminEventsRoute],
   ['/api/admin/stats', adminStatsRoute],
   ['/api/admin/events/evt_missing', adminEventRoute],
+  ['/api/admin/events/evt_missing/replay', adminReplayRoute, 'POST'],
 ];
 
 describe('admin API', () => {
@@ -35,14 +38,21 @@ describe('admin API', () => {
       ['basic scheme', { authorization: `Basic ${TEST_ADMIN_TOKEN}` }],
       ['bare token', { authorization: TEST_ADMIN_TOKEN }],
     ];
-    for (const [path, route] of lists) {
+    for (const [path, route, method] of lists) {
       it.each(wrong)(`${path}: %s → 401`, async (_name, headers) => {
-        const res = await app.call(route, path, { headers });
+        const res = await app.call(route, path, { method, headers });
         const b = await body(res, 401);
         expect(b.error.code).toBe('unauthorized');
         expect(res.headers.get('www-authenticate')).toBe('Bearer');
       });
     }
+
+    it.each(wrong)('/api/cron/reconcile: %s (or the admin token) → 401', async (_name, headers) => {
+      for (const h of [headers, bearer().headers as Record<string, string>]) {
+        const b = await body(await app.call(reconcileRoute, '/api/cron/reconcile', { headers: h }), 401);
+        expect(b.error.code).toBe('unauthorized');
+      }
+    });
 
     it('503 naming ADMIN_TOKEN when none is configured', async () => {
       const saved = process.env.ADMIN_TOKEN;
@@ -59,9 +69,9 @@ describe('admin API', () => {
     });
 
     it('the right token is accepted on every route', async () => {
-      for (const [path, route] of lists) {
-        const res = await app.call(route, path, bearer());
-        expect(res.status, path).toBe(path.endsWith('evt_missing') ? 404 : 200);
+      for (const [path, route, method] of lists) {
+        const res = await app.call(route, path, { method, ...bearer() });
+        expect(res.status, path).toBe(path.includes('evt_missing') ? 404 : 200);
       }
     });
   });

@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailOutbox, entitlements, reconcileCheckpoints, webhookEvents } from '../../lib/db/schema.js';
+import { reconcile } from '../../lib/reconcile/reconcile.js';
+import { reconcileRoute } from '../../lib/reconcile/route.js';
+import { startTestApp, TEST_CRON_SECRET, type TestApp } from '../support/app.js';
+import { breakOrders, orderBySession, purchase, repairOrders, sdkFor } from './flow.js';
+import { startProviderStub } from './provider-stub.js';
+import { body, driver } from './support.js';
+
+describe('reconcile recovers events Stripe could not deliver', () => {
+  let app: TestApp;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    app = await startTestApp({
+      driver,
+      emulator: true,
+      env: { RESEND_API_KEY: 're_test_reconcile_key', EMAIL_FROM: 'shop@example.com' },
+    });
+    app.emulator!.setDeliveryEnabled(false);
+    stripe = sdkFor(app.emulator!);
+  });
+  afterAll(() => app.stop());
+
+  it('a purchase with delivery off stays open; reconcile makes it paid and fulfilled; a second run does nothing', async () => {
+    const sessionId = await purchase(app);
+    expect(await orderBySession(app.db, sessionId)).toMatchObject({ status: 'open', fulfilledAt: null });
+    const provider = await startProviderStub({ status: 200 });
+    try {
+      const first = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
+      expect(first.fetched).toBeGreaterThan(0);
+      expect(first.applied).toBeGreaterThan(0);
+      expect(first.failed).toBe(0);
+      expect(first.emailsSent).toBe(1);
+      const order = await orderBySession(app.db, sessionId);
+      expect(order).toMatchObject({ status: 'paid' });
+      expect(order!.fulfilledAt).not.toBeNull();
+      expect(await app.db.select().from(entitlements).where(eq(entitlements.orderId, order!.id))).toHaveLength(1);
+      const completed = await app.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'checkout.session.completed'));
+      expect(completed).toHaveLength(1);
+      expect(completed[0]).toMatchObject({ status: 'processed', source: 'reconcile' });
+      expect(first.checkpoint).toBe(Math.max(...(await app.db.select().from(webhookEvents)).map((e) => e.stripeCreated)));
+
+      const eventsBefore = await app.db.select().from(webhookEvents);
+      const second = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
+      expect(second).toMatchObject({ applied: 0, ignored: 0, failed: 0, emailsSent: 0, checkpoint: first.checkpoint });
+      expect(second.duplicates).toBe(second.fetched);
+      expect(await app.db.select().from(webhookEvents)).toEqual(eventsBefore);
+      expect(provider.requests).toHaveLength(1);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('a failing event stops the checkpoint; the next run after the fix applies it; a provider failure is retried', async () => {
+    const [cp] = await app.db.select().from(reconcileCheckpoints);
+    // A later second than everything so far, so the checkpoint can be seen not to pass it.
+    await new Promise((r) => setTimeout(r, 1100));
+    const sessionId = await purchase(app);
+    await breakOrders(app.db);
+    const provider = await startProviderStub({ status: 500 });
+    try {
+      const broken = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
+      expect(broken.failed).toBeGreaterThan(0);
+      expect(broken.checkpoint).toBe(cp!.lastEventCreated);
+      const [failed] = await app.db.select().from(webhookEvents).where(eq(webhookEvents.status, 'failed'));
+      expect(failed!.lastError).toContain('read-only during maintenance');
+      expect(await orderBySession(app.db, sessionId)).toMatchObject({ status: 'open' });
+
+      await repairOrders(app.db);
+      const fixed = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
+      expect(fixed.failed).toBe(0);
+      expect(fixed.applied).toBeGreaterThan(0);
+      expect(fixed.checkpoint!).toBeGreaterThan(cp!.lastEventCreated);
+      const order = await orderBySession(app.db, sessionId);
+      expect(order).toMatchObject({ status: 'paid' });
+      // The provider is down: the message waits, unsent, with its error.
+      expect(fixed).toMatchObject({ emailsSent: 0, emailsFailed: 1 });
+      let [mail] = await app.db.select().from(emailOutbox).where(eq(emailOutbox.orderId, order!.id));
+      expect(mail).toMatchObject({ status: 'pending', attempts: 1 });
+
+      provider.status = 200;
+      const retried = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
+      expect(retried).toMatchObject({ applied: 0, failed: 0, emailsSent: 1 });
+      [mail] = await app.db.select().from(emailOutbox).where(eq(emailOutbox.orderId, order!.id));
+      expect(mail!.status).toBe('sent');
+      expect(provider.requests.map((r) => r.headers['idempotency-key'])).toEqual([`order-${order!.id}`, `order-${order!.id}`]);
+    } finally {
+      await repairOrders(app.db);
+      await provider.close();
+    }
+  });
+
+  it('never looks further back than 30 days', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await app.db.update(reconcileCheckpoints).set({ lastEventCreated: now - 40 * 86400 });
+    const r = await reconcile(app.db, stripe, { now, emailBaseUrl: 'http://127.0.0.1:9' });
+    expect(r.since).toBe(now - 30 * 86400);
+    expect(r.failed).toBe(0);
+  });
+
+  it('GET /api/cron/reconcile: 401 without or with a wrong CRON_SECRET; 200 with the counts', async () => {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-cron-secret-000000' }, { authorization: `Bearer ${TEST_CRON_SECRET}x` }];
+    for (const headers of attempts) {
+      const b = await body(await app.call(reconcileRoute, '/api/cron/reconcile', { headers }), 401);
+      expect(b.error.code).toBe('unauthorized');
+    }
+    const ok = await body(await app.call(reconcileRoute, '/api/cron/reconcile', { headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } }));
+    expect(ok).toMatchObject({ fetched: expect.any(Number), applied: 0, failed: 0, checkpoint: expect.any(Number) });
+    const post = await app.call(reconcileRoute, '/api/cron/reconcile', { method: 'POST', headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } });
+    expect(post.status).toBe(405);
+  });
+});
