@@ -1,0 +1,131 @@
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers, emailOutbox, entitlements, orders, stores } from '../../lib/db/schema.js';
+import { startTestApp, TEST_CONNECT_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
+import { deliver, driver, event, orderBySession, purchase, sdkFor, type Purchase } from './support.js';
+
+describe('ordering: late, early and same-second events end in the natural order\'s state', () => {
+  let app: TestApp;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    app = await startTestApp({ driver, emulator: true });
+    stripe = sdkFor(app.emulator!);
+  });
+  afterAll(() => app.stop());
+
+  async function sendInOrder(p: Purchase, types: string[]) {
+    for (const t of types) {
+      const e = p.events.get(t);
+      if (!e) throw new Error(`no ${t} event; have ${[...p.events.keys()].join(', ')}`);
+      expect((await deliver(app, e)).status).toBe(200);
+    }
+  }
+
+  /** The order's observable final state, without ids and times. */
+  async function finalState(sessionId: string) {
+    const all = await app.db.select().from(orders).where(eq(orders.paymentIntentId, (await orderBySession(app, sessionId))!.paymentIntentId!));
+    expect(all).toHaveLength(1);
+    const o = all[0]!;
+    const ents = await app.db.select().from(entitlements).where(eq(entitlements.orderId, o.id));
+    const mail = await app.db.select().from(emailOutbox).where(eq(emailOutbox.orderId, o.id));
+    return {
+      status: o.status, amountTotal: o.amountTotal, amountRefunded: o.amountRefunded, hasCharge: o.chargeId !== null,
+      hasReceipt: o.receiptUrl !== null, items: o.items.length, email: o.email, fulfilled: o.fulfilledAt !== null,
+      paid: o.paidAt !== null, entitlements: ents.map((e) => ({ product: e.productStripeId, active: e.active })), emails: mail.length,
+    };
+  }
+
+  it('a charge and payment intent before their checkout session: one order, joined, fulfilled once', async () => {
+    const early = await purchase(app.emulator!, stripe);
+    await sendInOrder(early, ['charge.succeeded', 'payment_intent.succeeded']);
+    const before = await app.db.select().from(orders).where(eq(orders.paymentIntentId, early.paymentIntentId));
+    expect(before).toEqual([expect.objectContaining({ status: 'paid', checkoutSessionId: null, fulfilledAt: null, items: [] })]);
+    await sendInOrder(early, ['checkout.session.completed']);
+
+    const natural = await purchase(app.emulator!, stripe);
+    await sendInOrder(natural, ['checkout.session.completed', 'charge.succeeded', 'payment_intent.succeeded']);
+
+    const expected = {
+      status: 'paid', amountTotal: 2500, amountRefunded: 0, hasCharge: true, hasReceipt: true, items: 1,
+      email: 'shopper@example.com', fulfilled: true, paid: true,
+      entitlements: [{ product: 'prod_demo_tshirt', active: true }], emails: 1,
+    };
+    expect(await finalState(early.session.id)).toEqual(expected);
+    expect(await finalState(natural.session.id)).toEqual(expected);
+  });
+
+  it('a full refund delivered before the event that marked the order paid', async () => {
+    const make = async () => {
+      const p = await purchase(app.emulator!, stripe);
+      await stripe.refunds.create({ payment_intent: p.paymentIntentId });
+      return purchaseEvents(p);
+    };
+    const early = await make();
+    await sendInOrder(early, ['charge.refunded', 'checkout.session.completed', 'charge.succeeded']);
+    const natural = await make();
+    await sendInOrder(natural, ['checkout.session.completed', 'charge.succeeded', 'charge.refunded']);
+
+    const expected = {
+      status: 'refunded', amountTotal: 2500, amountRefunded: 2500, hasCharge: true, hasReceipt: true, items: 1,
+      email: 'shopper@example.com', fulfilled: true, paid: true,
+      entitlements: [{ product: 'prod_demo_tshirt', active: false }], emails: 1,
+    };
+    expect(await finalState(early.session.id)).toEqual(expected);
+    expect(await finalState(natural.session.id)).toEqual(expected);
+  });
+
+  async function purchaseEvents(p: Purchase): Promise<Purchase> {
+    for await (const e of stripe.events.list({ limit: 100 })) {
+      const o = e.data.object as { payment_intent?: string };
+      if (o.payment_intent === p.paymentIntentId && !p.events.has(e.type)) p.events.set(e.type, e);
+    }
+    return p;
+  }
+
+  async function newAccount(name: string) {
+    return stripe.accounts.create({ country: 'US', email: `${name.toLowerCase().replace(/\W/g, '')}@example.com`, business_profile: { name } });
+  }
+  const storeOf = async (accountId: string) => (await app.db.select().from(stores).where(eq(stores.accountId, accountId)))[0];
+
+  it('a thin v2.core.account.updated before any v1 account event builds the store from the fetched account', async () => {
+    const before = await newAccount('Thin First Goods');
+    await app.emulator!.completeOnboarding(before.id);
+    const now = Math.floor(Date.now() / 1000);
+    const thin = event('v2.core.account.updated', { related_object: { id: before.id }, created: new Date(now * 1000).toISOString() });
+    expect(await deliver(app, thin, { secret: TEST_CONNECT_WEBHOOK_SECRET })).toEqual({ status: 200, body: { status: 'processed', reason: 'store active' } });
+    // The v1 snapshot from before onboarding, created earlier, arrives late: it must not win.
+    const stale = event('account.updated', { account: before.id, created: now - 30, data: { object: { ...before } } });
+    expect((await deliver(app, stale, { secret: TEST_CONNECT_WEBHOOK_SECRET })).body.reason).toMatch(/^stale/);
+    expect(await storeOf(before.id)).toMatchObject({ status: 'active', chargesEnabled: true, name: 'Thin First Goods', slug: 'thin-first-goods' });
+  });
+
+  it('a stale account.updated after a newer one changes nothing; natural order ends the same', async () => {
+    const account = await newAccount('Late Mail Shop');
+    const pending = await stripe.accounts.retrieve(account.id);
+    await app.emulator!.completeOnboarding(account.id);
+    const active = await stripe.accounts.retrieve(account.id);
+    const now = Math.floor(Date.now() / 1000);
+    const older = event('account.updated', { account: account.id, created: now - 60, data: { object: pending } });
+    const newer = event('account.updated', { account: account.id, created: now - 10, data: { object: active } });
+    await deliver(app, newer);
+    await deliver(app, older);
+    const store = (await storeOf(account.id))!;
+    expect(store).toMatchObject({ status: 'active', chargesEnabled: true, payoutsEnabled: true, disabledReason: null, lastEventAt: now - 10 });
+    expect(store.settings).toEqual({ currency: 'usd', feeBps: 250 });
+  });
+
+  it('two customer updates in the same second, newest first: Stripe\'s current state wins, not arrival order', async () => {
+    const c = await stripe.customers.create({ email: 'a@example.com', name: 'Tie' });
+    const b = await stripe.customers.update(c.id, { email: 'b@example.com' });
+    const current = await stripe.customers.update(c.id, { email: 'c@example.com' });
+    const second = Math.floor(Date.now() / 1000);
+    const first = event('customer.updated', { created: second, data: { object: b } });
+    const last = event('customer.updated', { created: second, data: { object: current } });
+    await deliver(app, last);
+    const res = await deliver(app, first);
+    expect(res.body.reason).toMatch(/tie settled/);
+    const [row] = await app.db.select().from(customers).where(eq(customers.stripeId, c.id));
+    expect(row).toMatchObject({ email: 'c@example.com', lastEventAt: second });
+  });
+});
