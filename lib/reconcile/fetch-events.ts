@@ -12,19 +12,27 @@ const PAGE_SIZE = 100;
  * checkpoint's own second, where an event may have arrived after the last run.
  * https://docs.stripe.com/api/events/list
  */
-export async function fetchEventsSince(stripe: Stripe, since: number, maxPages = 200): Promise<Stripe.Event[]> {
+export async function fetchEventsSince(
+  stripe: Stripe, since: number, account: string | null = null, maxPages = 200,
+): Promise<{ events: Stripe.Event[]; truncated: boolean }> {
+  const onAccount = account ? { stripeAccount: account } : undefined;
   const newestFirst: Stripe.Event[] = [];
   let startingAfter: string | undefined;
-  for (let pageNo = 0; pageNo < maxPages; pageNo++) {
+  let truncated = false;
+  for (let pageNo = 0; ; pageNo++) {
+    if (pageNo === maxPages) {
+      truncated = true; // only the newest part of the window was read
+      break;
+    }
     const page = await stripe.events
-      .list({ created: { gte: since }, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) })
+      .list({ created: { gte: since }, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, onAccount)
       .catch(stripeFailed);
     newestFirst.push(...page.data);
     if (!page.has_more || page.data.length === 0) break;
     startingAfter = page.data[page.data.length - 1]!.id;
   }
   // Reverse keeps Stripe's order within a second; the stable sort only fixes out-of-order pages.
-  return newestFirst.reverse().sort((a, b) => a.created - b.created);
+  return { events: newestFirst.reverse().sort((a, b) => a.created - b.created), truncated };
 }
 
 // The SDK's error text can name request ids and parameters: it goes to the log, not the body.

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailOutbox, entitlements, reconcileCheckpoints, webhookEvents } from '../../lib/db/schema.js';
+import { emailOutbox, entitlements, reconcileCheckpoints, stores, webhookEvents } from '../../lib/db/schema.js';
 import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { reconcileRoute } from '../../lib/reconcile/route.js';
 import { startTestApp, TEST_CRON_SECRET, type TestApp } from '../support/app.js';
@@ -90,6 +90,25 @@ describe('reconcile recovers events Stripe could not deliver', () => {
       await repairOrders(app.db);
       await provider.close();
     }
+  });
+
+  it("a connected account's missed account.updated is recovered, with its own checkpoint", async () => {
+    const account = await stripe.accounts.create({
+      controller: { fees: { payer: 'application' }, losses: { payments: 'application' }, stripe_dashboard: { type: 'express' } },
+    });
+    await app.db.insert(stores).values({
+      accountId: account.id, slug: 'reconcile-shop', name: 'Reconcile shop', status: 'pending', settings: { currency: 'usd', feeBps: 250 },
+    });
+    await app.emulator!.completeOnboarding(account.id);
+    await app.emulator!.idle();
+    const r = await reconcile(app.db, stripe, { emailBaseUrl: 'http://127.0.0.1:9' });
+    expect(r).toMatchObject({ accounts: 1, accountErrors: 0, failed: 0 });
+    const [store] = await app.db.select().from(stores).where(eq(stores.accountId, account.id));
+    expect(store).toMatchObject({ status: 'active', chargesEnabled: true });
+    const [updated] = await app.db.select().from(webhookEvents).where(eq(webhookEvents.type, 'account.updated'));
+    expect(updated).toMatchObject({ status: 'processed', accountId: account.id, source: 'reconcile' });
+    const names = (await app.db.select().from(reconcileCheckpoints)).map((c) => c.name);
+    expect(names).toContain(`events:${account.id}`);
   });
 
   it('never looks further back than 30 days', async () => {

@@ -1,0 +1,66 @@
+import { inArray } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import type { Db } from '../db/client.js';
+import { webhookEvents } from '../db/schema.js';
+import { log } from '../http/log.js';
+import { processEvent } from '../webhook/process.js';
+import { advanceCheckpoint, readCheckpoint } from './checkpoint.js';
+import { fetchEventsSince, MAX_LOOKBACK_SECONDS } from './fetch-events.js';
+
+/** The platform's own stream; each connected account's is `events:acct_…`. */
+export const EVENTS_CHECKPOINT = 'events';
+
+export interface StreamCounts {
+  fetched: number;
+  applied: number;
+  ignored: number;
+  duplicates: number;
+  failed: number;
+}
+
+/**
+ * One stream. The checkpoint advances only over an unbroken run of successes, so a failed
+ * event is read again next time (replay still works on it meanwhile); never more than 30 days
+ * back, which is as far as Stripe keeps events.
+ */
+export async function reconcileStream(db: Db, stripe: Stripe, now: number, account: string | null) {
+  const name = account ? `${EVENTS_CHECKPOINT}:${account}` : EVENTS_CHECKPOINT;
+  const floor = now - MAX_LOOKBACK_SECONDS;
+  const since = Math.max((await readCheckpoint(db, name)) ?? floor, floor);
+  const { events, truncated } = await fetchEventsSince(stripe, since, account);
+  if (truncated) log('warn', 'reconcile truncated', { stream: name, fetched: events.length });
+  const done = await settledIds(db, events.map((e) => e.id));
+
+  const counts: StreamCounts = { fetched: events.length, applied: 0, ignored: 0, duplicates: 0, failed: 0 };
+  let advanceTo: number | null = null;
+  // A truncated read saw only the newest events: apply them, but older ones were not seen.
+  let blocked = truncated;
+  for (const event of events) {
+    if (account) event.account ??= account; // the effects belong to that account's store
+    const outcome = done.has(event.id) ? 'duplicate' : (await processEvent(db, event, { source: 'reconcile' })).status;
+    if (outcome === 'processed') counts.applied++;
+    else if (outcome === 'ignored') counts.ignored++;
+    else if (outcome === 'duplicate') counts.duplicates++;
+    else counts.failed++;
+    if (outcome === 'failed') blocked = true;
+    else if (!blocked) advanceTo = event.created;
+    if (outcome !== 'duplicate') {
+      log(outcome === 'failed' ? 'warn' : 'info', 'event', { eventId: event.id, eventType: event.type, outcome, source: 'reconcile' });
+    }
+  }
+  if (advanceTo !== null) await advanceCheckpoint(db, name, advanceTo);
+  return { since, counts };
+}
+
+/** Ids already applied or deliberately ignored: skipped without opening a transaction each. */
+async function settledIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .select({ id: webhookEvents.id, status: webhookEvents.status })
+      .from(webhookEvents)
+      .where(inArray(webhookEvents.id, ids.slice(i, i + 500)));
+    for (const r of rows) if (r.status === 'processed' || r.status === 'ignored') done.add(r.id);
+  }
+  return done;
+}
