@@ -13,7 +13,8 @@ type Order = typeof orders.$inferSelect;
  * entitlement per purchased product and queues one confirmation email. An order with no line
  * items yet (a payment seen before its checkout session) waits until the session brings them.
  * A refund that arrived before the payment leaves the order `refunded`: its entitlements are
- * then created already revoked, the same final state as the natural order.
+ * then created already revoked, the same final state as the natural order. A subscription's
+ * entitlements follow the subscription instead (handlers/subscriptions.ts).
  * `known` is the caller's fresh copy of the row (saves reading it); returns whether it fulfilled.
  */
 export async function fulfil(tx: Db, orderId: number, known?: Order): Promise<boolean> {
@@ -25,12 +26,13 @@ export async function fulfil(tx: Db, orderId: number, known?: Order): Promise<bo
     with f as (
       update orders set fulfilled_at = now(), updated_at = now()
       where id = ${orderId} and fulfilled_at is null and status in (${settled}) and jsonb_array_length(items) > 0
-      returning id, email, customer_stripe_id, status, items
+      returning id, email, customer_stripe_id, status, items, mode
     ), granted as (
       insert into entitlements (order_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
       select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
         f.status <> 'refunded', case when f.status = 'refunded' then now() end
       from f, jsonb_array_elements(f.items) as i
+      where f.mode = 'payment'
       on conflict (order_id, product_stripe_id) do nothing
     ), queued as (
       insert into email_outbox (order_id, to_address, subject, body_text, body_html)

@@ -37,7 +37,7 @@ export async function upsertSessionOrder(
     applicationFeeAmount: from('application_fee_amount'),
     chargeId: from('charge_id'),
     receiptUrl: from('receipt_url'),
-    storeId: sql`coalesce(${from('store_id')}, ${storeOf(opts.account ?? session.metadata?.store_account_id)})`,
+    storeId: sql`coalesce(${from('store_id')}, ${storeOf(opts.account ?? session.metadata?.store_account_id)})::bigint`,
     items,
     paidAt: settled ? sql`now()` : from('paid_at'),
     refundedAt: from('refunded_at'),

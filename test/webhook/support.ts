@@ -44,6 +44,11 @@ export function event(type: string, overrides: Record<string, any> = {}): any {
   return buildEvent(type, overrides);
 }
 
+/** The emulator builds only some types; its sibling's payload under another type name. */
+export function as(type: string, built: any): any {
+  return { ...built, type };
+}
+
 export async function eventRow(app: TestApp, id: string) {
   return (await app.db.select().from(webhookEvents).where(eq(webhookEvents.id, id)))[0];
 }
@@ -79,10 +84,12 @@ export async function purchase(emu: StripeEmulator, stripe: Stripe, opts: {
   await emu.completeCheckoutSession(created.id, opts.outcome ?? 'paid');
   await emu.idle();
   const session = await stripe.checkout.sessions.retrieve(created.id);
-  const pi = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent!.id;
-  const events = new Map<string, Stripe.Event>();
-  const all = [];
+  const all: Stripe.Event[] = [];
   for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
+  // A declined session keeps no payment intent; the newest failed one is this purchase's.
+  const pi = typeof session.payment_intent === 'string' ? session.payment_intent
+    : session.payment_intent?.id ?? (all.find((e) => e.type === 'payment_intent.payment_failed')!.data.object as { id: string }).id;
+  const events = new Map<string, Stripe.Event>();
   for (const e of all.reverse()) {
     const o = e.data.object as { id?: string; payment_intent?: string | null };
     if (o.id === session.id || o.id === pi || o.payment_intent === pi) events.set(e.type, e);
