@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client.js';
 import { webhookEvents, webhookEventStatuses } from '../db/schema.js';
 import { parseQuery } from '../http/body.js';

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getDb } from '../db/client.js';
 import { orders, orderStatuses } from '../db/schema.js';
 import { parseQuery } from '../http/body.js';

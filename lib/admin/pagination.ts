@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from '../http/errors.js';
 
 // Cursors are opaque to clients: base64url JSON of the last row's sort key. Lists are newest

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getConfig } from '../config/index.js';
 import { ApiError } from '../http/errors.js';
 import { getKv } from '../kv/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { priceIdSchema } from '../catalogue/price-lookup.js';
 import { parseWith, readBody } from '../http/body.js';
 import { ApiError } from '../http/errors.js';

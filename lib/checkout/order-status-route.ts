@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stripeFailure } from '../catalogue/price-lookup.js';
 import { getDb, type Db } from '../db/client.js';
 import { parseQuery } from '../http/body.js';

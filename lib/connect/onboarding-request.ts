@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readIdempotencyKey } from '../checkout/request.js';
 import { parseWith, readBody, type BodyKind } from '../http/body.js';
 
