@@ -1,5 +1,4 @@
 import Stripe from 'stripe';
-import * as z from 'zod';
 import { getConfig } from '../config/index.js';
 import { ApiError } from '../http/errors.js';
 import { getKv } from '../kv/index.js';
@@ -7,7 +6,7 @@ import { getStripe } from '../stripe/client.js';
 
 const CACHE_SECONDS = 300;
 
-export const priceIdSchema = z.string().regex(/^price_[A-Za-z0-9_]{1,200}$/, 'must look like price_…');
+export { priceIdSchema } from './price-id.js';
 
 /** What checkout needs to know about a price; small enough to cache. */
 export interface PurchasablePrice {

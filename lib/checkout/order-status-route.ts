@@ -1,14 +1,11 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import * as z from 'zod';
-import { stripeFailure } from '../catalogue/price-lookup.js';
 import { getDb, type Db } from '../db/client.js';
 import { parseQuery } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 import { json } from '../http/respond.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { limitByAddress } from '../kv/rate-limit.js';
-import { getStripe } from '../stripe/client.js';
-import { fulfilFromSession } from './fulfil-from-session.js';
 import { findOrderBySessionId, viewOfOrder, viewOfSession, type Order, type OrderView } from './order-view.js';
 
 const querySchema = z.object({
@@ -41,6 +38,12 @@ async function get(req: Request, ctx: RouteContext): Promise<Response> {
 
 /** The session with its line items; null when Stripe has no such session (or, for a known order, is down). */
 async function retrieveSession(id: string, order: Order | null): Promise<Stripe.Checkout.Session | null> {
+  // The SDK loads here, on the path that calls Stripe: an order already settled never pays for it.
+  const [{ default: Stripe }, { getStripe }, { stripeFailure }] = await Promise.all([
+    import('stripe'),
+    import('../stripe/client.js'),
+    import('../catalogue/price-lookup.js'),
+  ]);
   try {
     return await getStripe().checkout.sessions.retrieve(id, { expand: ['line_items'] });
   } catch (err) {
@@ -51,6 +54,7 @@ async function retrieveSession(id: string, order: Order | null): Promise<Stripe.
 }
 
 async function syncAndReload(db: Db, session: Stripe.Checkout.Session, order: Order | null): Promise<OrderView> {
+  const { fulfilFromSession } = await import('./fulfil-from-session.js');
   await fulfilFromSession(db, session);
   const fresh = await findOrderBySessionId(db, session.id);
   if (fresh) return viewOfOrder(fresh);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { priceIdSchema } from '../catalogue/price-lookup.js';
+import { priceIdSchema } from '../catalogue/price-id.js';
 import { readBody, parseWith, type BodyKind } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 

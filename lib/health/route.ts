@@ -3,7 +3,7 @@ import { getDb } from '../db/client.js';
 import { json } from '../http/respond.js';
 import { defineRoute } from '../http/route.js';
 import { getKv } from '../kv/index.js';
-import { stripeMode } from '../stripe/client.js';
+import { stripeMode } from '../stripe/mode.js';
 
 const CHECK_TIMEOUT_MS = 3000;
 

@@ -1,21 +1,15 @@
 import Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
+import { EMULATOR_DEFAULT_BASE, stripeMode } from './mode.js';
 
 // Pinned in one place. Create webhook endpoints with this same version: Stripe renders
 // payloads in the endpoint's version, not the SDK's.
 export const STRIPE_API_VERSION = '2026-10-28.endive' satisfies Stripe.LatestApiVersion;
 
-/** Where `npm run dev` and the tests run the emulator (local/stripe-emulator) by default. */
-export const EMULATOR_DEFAULT_BASE = 'http://127.0.0.1:12111';
 const EMULATOR_KEY = 'sk_test_emulator';
 
-export type StripeMode = 'live' | 'test' | 'emulator';
-
-export function stripeMode(): StripeMode {
-  const { STRIPE_SECRET_KEY, STRIPE_API_BASE } = getConfig();
-  if (!STRIPE_SECRET_KEY || STRIPE_API_BASE) return 'emulator';
-  return STRIPE_SECRET_KEY.includes('_live_') ? 'live' : 'test';
-}
+// The mode needs no SDK: it lives in mode.ts so that health does not load `stripe`.
+export { EMULATOR_DEFAULT_BASE, stripeMode, type StripeMode } from './mode.js';
 
 let client: Stripe | undefined;
 
