@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [options]`: one small dispatcher, each benchmark in its own module.
 const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> = {
   cold: async () => (await import('./cold.js')).runCold,
+  webhook: async () => (await import('./webhook.js')).runWebhook,
 };
 
 const [which, ...rest] = process.argv.slice(2);

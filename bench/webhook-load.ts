@@ -1,0 +1,55 @@
+import Stripe from 'stripe';
+
+export interface Signed {
+  type: string;
+  body: string;
+  signature: string;
+}
+
+/** Signed ahead of the timed run: signing is Stripe's cost, not ours. */
+export function sign(events: Array<Record<string, any>>, secret: string): Signed[] {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return events.map((e) => {
+    const body = JSON.stringify(e, null, 2);
+    return { type: e.type, body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }) };
+  });
+}
+
+export async function post(url: string, e: Signed): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${url}/api/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': e.signature },
+    body: e.body,
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+export interface LoadResult {
+  seconds: number;
+  latenciesMs: number[];
+  errors: number;
+}
+
+/** `concurrency` workers pulling from one queue, as Stripe's parallel deliveries would. */
+export async function load(url: string, events: Signed[], concurrency: number): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < events.length) {
+      const e = events[next++]!;
+      const t = performance.now();
+      const res = await post(url, e).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err) }));
+      latenciesMs.push(performance.now() - t);
+      if (res.status !== 200) {
+        if (errors++ < 3) console.error(`  ${e.type} → ${res.status} ${res.body.slice(0, 200)}`);
+      }
+    }
+  }));
+  return { seconds: (performance.now() - started) / 1000, latenciesMs, errors };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}

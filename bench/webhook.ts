@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import pg from 'pg';
+import { eventMix, oneOfEach } from './webhook-events.js';
+import { load, percentile, post, sign } from './webhook-load.js';
+import { pgbenchTps } from './webhook-pgbench.js';
+
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const SECRET = 'whsec_bench_platform';
+
+interface Stats { statements: number; cpuMs: number; maxRssMb: number }
+
+/** `npm run bench -- webhook [--events N] [--levels 1,16,64] [--no-pgbench]` */
+export async function runWebhook(argv: string[]): Promise<void> {
+  const n = Number(flag(argv, '--events') ?? 3000);
+  const levels = (flag(argv, '--levels') ?? '1,16,64').split(',').map(Number);
+  const database = `bench_webhook_${Date.now().toString(36)}`;
+  await admin(`create database ${database}`);
+  const server = await startServer(database);
+  try {
+    const stats = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
+    console.log(`\nDatabase round trips per event (one delivery at a time, counted at the pg client):`);
+    for (const { label, event } of oneOfEach()) {
+      const before = await stats();
+      const res = await post(server.url, sign([event], SECRET)[0]!);
+      console.log(`  ${String((await stats()).statements - before.statements).padStart(2)}  ${label}  → ${res.status} ${res.body}`);
+    }
+    await load(server.url, sign(eventMix(300), SECRET), 16); // warm-up: JIT, pool, caches
+    const rows: string[] = [];
+    for (const c of levels) {
+      const events = sign(eventMix(n), SECRET);
+      const before = await stats();
+      const r = await load(server.url, events, c);
+      const after = await stats();
+      const sorted = r.latenciesMs.sort((a, b) => a - b);
+      const tps = argv.includes('--no-pgbench') ? null : pgbenchTps(database, c);
+      const rate = n / r.seconds;
+      rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${tps === null ? 'n/a' : `${tps.toFixed(0)} (${((rate / tps) * 100).toFixed(0)} %)`} |`);
+    }
+    const peak = (await stats()).maxRssMb;
+    console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
+    console.log('Server: local/app-server.ts in a child process, pg driver (pool of 10) to local Postgres; client: fetch (keep-alive).\n');
+    console.log('| concurrency | events | events/s | server CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, same SQL (ours as % of it) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(row);
+    console.log(`\nServer peak RSS: ${peak.toFixed(0)} MB`);
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    await admin(`drop database if exists ${database} with (force)`);
+  }
+}
+
+async function startServer(database: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/webhook-server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
+      DATABASE_DRIVER: 'pg',
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      STRIPE_API_BASE: 'http://127.0.0.1:9', // nothing on the measured path calls Stripe
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /READY (\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  child.on('exit', (code, signal) => { if (code || (signal && signal !== 'SIGTERM')) console.error(`server exited: ${code ?? signal}`); });
+  return { url, child };
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function fmt(ms: number): string {
+  return ms.toFixed(1);
+}
