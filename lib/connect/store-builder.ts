@@ -98,7 +98,7 @@ export async function ensurePendingStore(db: Db, input: PendingStoreInput): Prom
       email: input.email,
       country: input.country,
       status: 'pending',
-      pages: pagesFor(input.name, { business_profile: null, email: input.email }),
+      pages: pagesFor(input.name, { business_profile: null }),
       settings: { currency: 'usd', feeBps: getConfig().PLATFORM_FEE_BPS },
     })
     .onConflictDoNothing({ target: stores.accountId })

@@ -19,7 +19,7 @@ export async function markStoreDisconnected(db: Db, accountId: string, eventCrea
       slug: uniqueSlugSql(slugify(accountId), accountId),
       name: accountId,
       status: 'disconnected',
-      pages: pagesFor(accountId, { business_profile: null, email: null }),
+      pages: pagesFor(accountId, { business_profile: null }),
       settings: { currency: 'usd', feeBps: getConfig().PLATFORM_FEE_BPS },
       lastEventAt: eventCreated,
     })

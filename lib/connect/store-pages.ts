@@ -13,11 +13,14 @@ export function businessName(account: Stripe.Account): string | null {
   return account.business_profile?.name ?? account.settings?.dashboard?.display_name ?? null;
 }
 
-/** Starter pages, filled from the business profile; the seller edits them afterwards. */
-export function pagesFor(name: string, account: Pick<Stripe.Account, 'business_profile' | 'email'>): StorePage[] {
+/**
+ * Starter pages, filled from the business profile; the seller edits them afterwards. Only the
+ * profile's public support details are published: `account.email` is the seller's login.
+ */
+export function pagesFor(name: string, account: Pick<Stripe.Account, 'business_profile'>): StorePage[] {
   const profile = account.business_profile;
   const contact = [
-    profile?.support_email ?? account.email,
+    profile?.support_email,
     profile?.support_phone,
     profile?.support_url ?? profile?.url,
   ].filter(Boolean);

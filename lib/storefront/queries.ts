@@ -34,18 +34,8 @@ export function publicStore(store: Store): PublicStore {
     name: store.name,
     status: store.status,
     currency: store.settings.currency,
-    pages: store.pages.map((p) => ({ slug: p.slug, title: p.title, body: withoutLoginEmail(p.body, store) })),
+    pages: store.pages.map((p) => ({ slug: p.slug, title: p.title, body: p.body })),
   };
-}
-
-// The store builder's starter contact page falls back to the account's email, which is the
-// seller's Stripe login, not a support address. Until the seller edits their pages (and so
-// chooses what to publish), that address is taken out of what shoppers see.
-function withoutLoginEmail(body: string, store: Store): string {
-  if (!store.email || store.sellerEditedAt) return body;
-  const escaped = store.email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const cleaned = body.replace(new RegExp(`^.*${escaped}.*$\\n?`, 'gim'), '').trim();
-  return cleaned || `Contact ${store.name} through the marketplace.`;
 }
 
 /** Active products of the store that have at least one active, fixed-amount price. */

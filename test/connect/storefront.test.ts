@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prices, stores } from '../../lib/db/schema.js';
 import { storefrontRoute as route } from '../../lib/storefront/route.js';
+import { upsertStoreFromAccount } from '../../lib/connect/store-builder.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DEMO_PAGES, driver, expectError, expressAccount, insertStore, sdkFor, storePrice } from './support.js';
 
@@ -59,15 +60,17 @@ describe('GET /api/stores/:slug', () => {
     expect(text).not.toContain('333');
   });
 
-  it("keeps the login email out of generated pages, but publishes what the seller chose", async () => {
-    const pages = DEMO_PAGES.map((p) => (p.slug === 'contact' ? { ...p, body: 'Seller@Example.com\nhttps://kiln.example' } : p));
-    await app.db.update(stores).set({ pages }).where(eq(stores.slug, 'kiln'));
-    const contact = async () =>
-      ((await (await get('kiln')).json()) as { store: { pages: Array<{ slug: string; body: string }> } }).store.pages.find((p) => p.slug === 'contact')!.body;
-    expect(await contact()).toBe('https://kiln.example');
-    await app.db.update(stores).set({ sellerEditedAt: new Date() }).where(eq(stores.slug, 'kiln'));
-    expect(await contact()).toBe('Seller@Example.com\nhttps://kiln.example');
-    await app.db.update(stores).set({ pages: DEMO_PAGES, sellerEditedAt: null }).where(eq(stores.slug, 'kiln'));
+  it('publishes the support email of a store built from its account, never the login email', async () => {
+    const account = await stripe.accounts.create({
+      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' }, losses: { payments: 'application' } },
+      country: 'DE',
+      email: 'login-only@example.com',
+      business_profile: { name: 'Glaze Works', support_email: 'help@glaze.example' },
+    });
+    const built = await upsertStoreFromAccount(app.db, account, { eventCreated: null });
+    const text = JSON.stringify(await (await get(built!.slug)).json());
+    expect(text).toContain('help@glaze.example');
+    expect(text).not.toContain('login-only@example.com');
   });
 
   it('an unknown slug is 404, and so is a malformed one', async () => {
