@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import type { OrderItem, OrderStatus } from '../db/schema.js';
 import { getStripe } from '../stripe/client.js';
+import type { Claim } from '../webhook/claim.js';
 import { upsertSessionOrder } from './session-order.js';
 import { settle, type Order } from './payment-order.js';
 
@@ -12,6 +13,8 @@ export interface SyncOptions {
   account?: string | null;
   /** Overrides the status derived from the session (`async_payment_failed` → failed). */
   status?: OrderStatus;
+  /** The webhook's event claim, folded into the order upsert (webhook/claim.ts). */
+  claim?: Claim;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function applyCheckoutSession(tx: Db, session: Stripe.Checkout.Sess
   const order = await upsertSessionOrder(tx, session, items, opts.status ?? sessionStatus(session), {
     eventCreated: opts.eventCreated,
     account: opts.account ?? null,
+    claim: opts.claim,
   });
   await settle(tx, order);
   return order;

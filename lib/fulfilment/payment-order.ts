@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { orders, stores, type OrderStatus } from '../db/schema.js';
 import { fulfil, fulfilmentDue, revokeEntitlements } from './fulfil.js';
 import { forwardStatus } from './order-status.js';
+import { Claim } from '../webhook/claim.js';
 
 export type Order = typeof orders.$inferSelect;
 
@@ -28,12 +29,13 @@ export interface PaymentFacts {
  * seen before its order; the checkout session joins it later by payment intent id). Status
  * only moves forward; refunds are cumulative so the larger `amount_refunded` wins.
  */
-export async function applyPayment(tx: Db, f: PaymentFacts): Promise<Order> {
+export async function applyPayment(tx: Db, f: PaymentFacts, claim?: Claim): Promise<Order> {
   const storeId = f.storeAccountId
     ? sql`(select ${stores.id} from ${stores} where ${stores.accountId} = ${f.storeAccountId})`
     : sql`null`;
   const settled = f.status === 'paid' || f.status === 'partially_refunded' || f.status === 'refunded';
-  const [order] = await tx
+  const cte = claim?.cte(tx);
+  const [order] = await (cte ? tx.with(cte) : tx)
     .insert(orders)
     .values({
       paymentIntentId: f.paymentIntentId,
@@ -49,7 +51,7 @@ export async function applyPayment(tx: Db, f: PaymentFacts): Promise<Order> {
       receiptUrl: f.receiptUrl ?? null,
       paidAt: settled ? sql`now()` : null,
       refundedAt: f.status === 'refunded' ? sql`now()` : null,
-      lastEventAt: f.eventCreated,
+      lastEventAt: cte ? Claim.marker(f.eventCreated) : f.eventCreated,
     })
     .onConflictDoUpdate({
       target: orders.paymentIntentId,
@@ -68,9 +70,11 @@ export async function applyPayment(tx: Db, f: PaymentFacts): Promise<Order> {
         updatedAt: sql`now()`,
       },
     })
-    .returning();
-  await settle(tx, order!);
-  return order!;
+    .returning({ ...getTableColumns(orders), claimed: cte ? Claim.claimedColumn : sql<number>`1` });
+  if (cte) claim!.folded(order?.claimed);
+  const { claimed: _, ...row } = order!;
+  await settle(tx, row);
+  return row;
 }
 
 /** After any status change: fulfil what became paid, take back what became fully refunded. */

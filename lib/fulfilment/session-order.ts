@@ -1,9 +1,10 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { orders, stores, type OrderItem, type OrderStatus } from '../db/schema.js';
 import { forwardStatus, settledStatuses } from './order-status.js';
 import type { Order } from './payment-order.js';
+import { Claim } from '../webhook/claim.js';
 
 /**
  * One statement: absorbs an order that a charge or PaymentIntent created before the session
@@ -13,7 +14,7 @@ import type { Order } from './payment-order.js';
  */
 export async function upsertSessionOrder(
   tx: Db, session: Stripe.Checkout.Session, items: OrderItem[], status: OrderStatus,
-  opts: { eventCreated: number | null; account: string | null },
+  opts: { eventCreated: number | null; account: string | null; claim?: Claim },
 ): Promise<Order> {
   const pi = idOf(session.payment_intent);
   const absorbed = tx.$with('absorbed', { status: sql<string>`status` }).as(sql`
@@ -22,7 +23,9 @@ export async function upsertSessionOrder(
     returning *`);
   const from = (col: string): SQL => (pi ? sql`(select ${sql.raw(col)} from absorbed)` : sql`null`);
   const settled = settledStatuses.includes(status);
-  const query = (pi ? tx.with(absorbed) : tx).insert(orders).values({
+  const claim = opts.claim?.cte(tx);
+  const ctes = [...(claim ? [claim] : []), ...(pi ? [absorbed] : [])];
+  const query = (ctes.length ? tx.with(...ctes) : tx).insert(orders).values({
     checkoutSessionId: session.id,
     paymentIntentId: pi,
     subscriptionStripeId: idOf(session.subscription),
@@ -41,7 +44,7 @@ export async function upsertSessionOrder(
     items,
     paidAt: settled ? sql`now()` : from('paid_at'),
     refundedAt: from('refunded_at'),
-    lastEventAt: opts.eventCreated,
+    lastEventAt: claim ? Claim.marker(opts.eventCreated) : opts.eventCreated,
   });
   const [order] = await query
     .onConflictDoUpdate({
@@ -66,8 +69,10 @@ export async function upsertSessionOrder(
         updatedAt: sql`now()`,
       },
     })
-    .returning();
-  return order!;
+    .returning({ ...getTableColumns(orders), claimed: claim ? Claim.claimedColumn : sql<number>`1` });
+  if (claim) opts.claim!.folded(order?.claimed);
+  const { claimed: _, ...row } = order!;
+  return row;
 }
 
 // Direct charges on a connected account come with `event.account`; the checkout route may

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { Claim } from './claim.js';
 import { accountAliases, accountHandlers, thinHandlers } from './handlers/accounts.js';
 import { catalogueHandlers } from './handlers/catalogue.js';
 import { chargeHandlers } from './handlers/charges.js';
@@ -27,13 +28,13 @@ export const handledEventTypes: readonly string[] = [
 ].sort();
 
 /** The handler bound to this event, or null for a type we store as `ignored`. */
-export function findHandler(event: IncomingEvent): ((tx: Db) => Promise<HandlerResult>) | null {
+export function findHandler(event: IncomingEvent): ((tx: Db, claim: Claim) => Promise<HandlerResult>) | null {
   if (isThin(event)) {
     const thin = thinHandlers[event.type];
-    return thin ? (tx) => thin(tx, event) : null;
+    return thin ? (tx, claim) => thin(tx, event, claim) : null;
   }
   const type = accountAliases[event.type] ?? event.type;
   // The table pairs each type with its handler; TypeScript cannot correlate the lookup.
   const handler = handlers[type] as Handler<EventType> | undefined;
-  return handler ? (tx) => handler(tx, event as never) : null;
+  return handler ? (tx, claim) => handler(tx, event as never, claim) : null;
 }

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { findHandler } from './dispatch.js';
-import { claimEvent, recordFailure, recordIgnored, type EventSource } from './record.js';
+import { Claim, DuplicateEvent } from './claim.js';
+import { recordFailure, recordIgnored, type EventSource } from './record.js';
 import { eventMeta, type IncomingEvent, type ThinEvent } from './types.js';
 
 export interface ProcessOptions {
@@ -31,9 +32,13 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
   }
   const attempt = () =>
     db.transaction(async (tx): Promise<ProcessResult> => {
-      if (!(await claimEvent(tx, meta, payload, opts.source))) return { status: 'duplicate' };
-      const reason = await handler(tx);
+      const claim = new Claim(meta, payload, opts.source);
+      const reason = await handler(tx, claim);
+      await claim.ensure(tx); // a handler that wrote nothing still records the event
       return reason ? { status: 'processed', reason } : { status: 'processed' };
+    }).catch((err: unknown) => {
+      if (err instanceof DuplicateEvent) return { status: 'duplicate' } as const;
+      throw err;
     });
   try {
     // A unique violation means another event created the same order a moment ago, in a

@@ -26,7 +26,11 @@ function row(meta: EventMeta, payload: string, source: EventSource) {
  * Returns false for a duplicate.
  */
 export async function claimEvent(tx: Db, meta: EventMeta, payload: string, source: EventSource): Promise<boolean> {
-  const claimed = await tx
+  return (await claimInsert(tx, meta, payload, source).returning({ id: webhookEvents.id })).length > 0;
+}
+
+export function claimInsert(tx: Db, meta: EventMeta, payload: string, source: EventSource) {
+  return tx
     .insert(webhookEvents)
     .values({ ...row(meta, payload, source), status: 'processed', attempts: 1, processedAt: sql`now()` })
     .onConflictDoUpdate({
@@ -40,9 +44,7 @@ export async function claimEvent(tx: Db, meta: EventMeta, payload: string, sourc
         updatedAt: sql`now()`,
       },
       setWhere: sql`${webhookEvents.status} = 'failed'`,
-    })
-    .returning({ id: webhookEvents.id });
-  return claimed.length > 0;
+    });
 }
 
 /** An event type we do not handle: stored, acknowledged. Returns false for a duplicate. */

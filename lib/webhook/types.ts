@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
+import type { Claim } from './claim.js';
 
 export type EventType = Stripe.Event.Type;
 export type EventOf<T extends EventType> = Extract<Stripe.Event, { type: T }>;
@@ -7,8 +8,11 @@ export type EventOf<T extends EventType> = Extract<Stripe.Event, { type: T }>;
 /** A handler's note for Stripe's delivery log ("order paid", "stale: newer state applied"). */
 export type HandlerResult = string | void;
 
-/** Runs inside the event's transaction: `tx` commits together with the event row. */
-export type Handler<T extends EventType> = (tx: Db, event: EventOf<T>) => Promise<HandlerResult>;
+/**
+ * Runs inside the event's transaction: `tx` commits together with the event row. The first
+ * write carries `claim` (claim.ts) or calls `claim.ensure(tx)` before writing.
+ */
+export type Handler<T extends EventType> = (tx: Db, event: EventOf<T>, claim: Claim) => Promise<HandlerResult>;
 export type HandlerMap = { [T in EventType]?: Handler<T> };
 
 /** A thin (v2) event notification: a reference to an object, which the handler fetches. */
@@ -21,7 +25,7 @@ export interface ThinEvent {
   related_object?: { id: string; type: string; url: string } | null;
   context?: string | null;
 }
-export type ThinHandler = (tx: Db, event: ThinEvent) => Promise<HandlerResult>;
+export type ThinHandler = (tx: Db, event: ThinEvent, claim: Claim) => Promise<HandlerResult>;
 
 export type IncomingEvent = Stripe.Event | ThinEvent;
 

@@ -1,32 +1,37 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { Claim } from '../claim.js';
 import { markStoreDisconnected } from '../../connect/store-disconnect.js';
 import { upsertStoreFromAccount } from '../../connect/store-builder.js';
 import { getStripe } from '../../stripe/client.js';
 import { eventMeta, type EventOf, type HandlerMap, type ThinEvent, type ThinHandler } from '../types.js';
 
-async function accountUpdated(tx: Db, event: EventOf<'account.updated'>) {
+async function accountUpdated(tx: Db, event: EventOf<'account.updated'>, claim: Claim) {
+  await claim.ensure(tx);
   return storeNote(await upsertStoreFromAccount(tx, event.data.object, { eventCreated: event.created }));
 }
 
 // The event's object is the platform's Application, not the account: the account is read.
-async function authorized(tx: Db, event: EventOf<'account.application.authorized'>) {
+async function authorized(tx: Db, event: EventOf<'account.application.authorized'>, claim: Claim) {
   if (!event.account) return 'no account on event';
   const account = await getStripe().accounts.retrieve(event.account);
+  await claim.ensure(tx);
   return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: event.created, reconnect: true }));
 }
 
-async function deauthorized(tx: Db, event: EventOf<'account.application.deauthorized'>) {
+async function deauthorized(tx: Db, event: EventOf<'account.application.deauthorized'>, claim: Claim) {
   if (!event.account) return 'no account on event';
+  await claim.ensure(tx);
   const changed = await markStoreDisconnected(tx, event.account, event.created);
   return changed ? 'store disconnected' : 'stale: a newer account event was already applied';
 }
 
 /** Accounts v2 thin events carry a reference only: the account is fetched, then applied. */
-async function thinAccount(tx: Db, event: ThinEvent) {
+async function thinAccount(tx: Db, event: ThinEvent, claim: Claim) {
   const id = event.related_object?.id;
   if (!id) return 'no related account';
   const account: Stripe.Account = await getStripe().accounts.retrieve(id);
+  await claim.ensure(tx);
   return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: eventMeta(event).created }));
 }
 

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { Claim } from '../claim.js';
 import { prices, products } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
 import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
@@ -8,7 +9,7 @@ import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 type ProductEvent = EventOf<'product.created' | 'product.updated' | 'product.deleted'>;
 type PriceEvent = EventOf<'price.created' | 'price.updated' | 'price.deleted'>;
 
-async function syncProduct(tx: Db, event: ProductEvent) {
+async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
   const deleted = event.type === 'product.deleted';
   const result = await syncOrdered<typeof products, Stripe.Product>(tx, products, {
     stripeId: event.data.object.id,
@@ -25,11 +26,12 @@ async function syncProduct(tx: Db, event: ProductEvent) {
       lastEventAt: event.created,
     }),
     refetch: () => getStripe().products.retrieve(event.data.object.id, {}, onAccount(event.account)),
+    claim,
   });
   return outcomeNote(result, 'product');
 }
 
-async function syncPrice(tx: Db, event: PriceEvent) {
+async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
   const deleted = event.type === 'price.deleted';
   const result = await syncOrdered<typeof prices, Stripe.Price>(tx, prices, {
     stripeId: event.data.object.id,
@@ -47,6 +49,7 @@ async function syncPrice(tx: Db, event: PriceEvent) {
       lastEventAt: event.created,
     }),
     refetch: () => getStripe().prices.retrieve(event.data.object.id, {}, onAccount(event.account)),
+    claim,
   });
   return outcomeNote(result, 'price');
 }

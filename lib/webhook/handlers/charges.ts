@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { Claim } from '../claim.js';
 import type { OrderStatus } from '../../db/schema.js';
 import { refundStatus } from '../../fulfilment/order-status.js';
 import { applyPayment, type PaymentFacts } from '../../fulfilment/payment-order.js';
@@ -28,7 +29,7 @@ function chargeFacts(charge: Stripe.Charge, event: ChargeEvent, status: OrderSta
   };
 }
 
-async function applyCharge(tx: Db, event: ChargeEvent) {
+async function applyCharge(tx: Db, event: ChargeEvent, claim: Claim) {
   const charge = event.data.object;
   // `charge.refunded` fires for partial refunds too; `amount_refunded` is cumulative.
   const status: OrderStatus =
@@ -37,10 +38,10 @@ async function applyCharge(tx: Db, event: ChargeEvent) {
         : 'paid';
   const facts = chargeFacts(charge, event, status);
   if (!facts) return 'charge without payment intent: not an order';
-  return `order ${(await applyPayment(tx, facts)).status}`;
+  return `order ${(await applyPayment(tx, facts, claim)).status}`;
 }
 
-async function disputeCreated(tx: Db, event: EventOf<'charge.dispute.created'>) {
+async function disputeCreated(tx: Db, event: EventOf<'charge.dispute.created'>, claim: Claim) {
   const dispute = event.data.object;
   const pi = idOf(dispute.payment_intent);
   if (!pi) return 'dispute without payment intent: not an order';
@@ -52,7 +53,7 @@ async function disputeCreated(tx: Db, event: EventOf<'charge.dispute.created'>) 
     chargeId: idOf(dispute.charge),
     storeAccountId: event.account ?? null,
     eventCreated: event.created,
-  });
+  }, claim);
   return `order ${order.status}`;
 }
 

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { Claim } from '../claim.js';
 import { customers } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
 import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
@@ -18,13 +19,14 @@ function values(customer: Stripe.Customer | Stripe.DeletedCustomer, event: Custo
   };
 }
 
-async function syncCustomer(tx: Db, event: CustomerEvent) {
+async function syncCustomer(tx: Db, event: CustomerEvent, claim: Claim) {
   const result = await syncOrdered<typeof customers, Stripe.Customer | Stripe.DeletedCustomer>(tx, customers, {
     stripeId: event.data.object.id,
     object: event.data.object,
     created: event.created,
     toValues: (c) => values(c, event),
     refetch: () => getStripe().customers.retrieve(event.data.object.id, {}, onAccount(event.account)),
+    claim,
   });
   return outcomeNote(result, 'customer');
 }

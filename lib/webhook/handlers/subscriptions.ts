@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { Claim } from '../claim.js';
 import { customers, subscriptions } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
@@ -31,7 +32,7 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
   };
 }
 
-async function syncSubscription(tx: Db, event: SubscriptionEvent) {
+async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) {
   let applied: Stripe.Subscription = event.data.object;
   const result = await syncOrdered<typeof subscriptions, Stripe.Subscription>(tx, subscriptions, {
     stripeId: applied.id,
@@ -39,6 +40,7 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent) {
     created: event.created,
     toValues: (s) => values((applied = s), event),
     refetch: () => getStripe().subscriptions.retrieve(applied.id, {}, onAccount(event.account)),
+    claim,
   });
   if (result.outcome !== 'stale') await followEntitlements(tx, values(applied, event));
   return outcomeNote(result, 'subscription');
@@ -60,10 +62,11 @@ async function followEntitlements(tx: Db, sub: ReturnType<typeof values>): Promi
 }
 
 /** The invoice outcome is recorded on its subscription (a placeholder row if it came first). */
-async function syncInvoice(tx: Db, event: InvoiceEvent) {
+async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
   const invoice = event.data.object;
   const subscription = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscription) return 'invoice without subscription';
+  await claim.ensure(tx);
   await tx
     .insert(subscriptions)
     .values({
