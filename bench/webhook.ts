@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
 import pg from 'pg';
 import { eventMix, oneOfEach } from './webhook-events.js';
 import { load, percentile, post, sign } from './webhook-load.js';
@@ -39,7 +41,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
     }
     const peak = (await stats()).maxRssMb;
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
-    console.log('Server: local/app-server.ts in a child process, pg driver (pool of 10) to local Postgres; client: fetch (keep-alive).\n');
+    console.log('Server: local/app-server.ts bundled by esbuild, in a child process, pg driver (pool of 10) to local Postgres; client: fetch (keep-alive).\n');
     console.log('| concurrency | events | events/s | server CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, same SQL (ours as % of it) |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
@@ -51,8 +53,19 @@ export async function runWebhook(argv: string[]): Promise<void> {
   }
 }
 
+// Bundled as a deployment would ship it: no TypeScript loader in the measured process.
+async function bundleServer(): Promise<string> {
+  // Under node_modules so that the (external) packages resolve from the project.
+  const outfile = path.resolve('node_modules/.cache/bench-webhook/server.mjs');
+  await build({
+    entryPoints: ['bench/webhook-server.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile,
+    packages: 'external', logLevel: 'warning',
+  });
+  return outfile;
+}
+
 async function startServer(database: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/webhook-server.ts'], {
+  const child = spawn(process.execPath, [await bundleServer()], {
     env: {
       ...process.env,
       DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
