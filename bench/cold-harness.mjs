@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 const [entry, platform, specJson] = process.argv.slice(2);
 const spec = JSON.parse(specJson);
 
+const h0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 const mod = await import(pathToFileURL(entry).href);
@@ -43,8 +44,9 @@ if (platform === 'netlify') {
 const text = await res.text();
 const t2 = performance.now();
 const cpu = process.cpuUsage(c0);
+const h2 = process.hrtime.bigint();
 
 process.stdout.write(
-  `\n@@cold ${JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000, status: res.status, allow: res.headers.get('allow'), body: text.slice(0, 200) })}\n`,
+  `\n@@cold ${JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000, windowUs: [Number(h0 / 1000n), Number(h2 / 1000n)], status: res.status, allow: res.headers.get('allow'), body: text.slice(0, 200) })}\n`,
 );
 process.exit(0);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Stripe from 'stripe';
@@ -9,6 +10,22 @@ import { discoverFunctions, ROOT, type FunctionEntry } from '../build/functions.
 // Bundles each function as we would ship it, then for each: N fresh `node` processes, each
 // importing the bundle and answering one request. Median of the time from just before
 // import() to the response body read (Node's own start excluded), and of import() alone.
+
+const BASELINE: FunctionEntry = { platform: 'vercel', name: '_baseline (empty handler)', file: path.join(ROOT, 'bench/baseline-function.ts') };
+
+/** The function modules as Netlify's build leaves them, with their traced node_modules. */
+async function netlifyArtefacts(): Promise<Map<string, Bundle>> {
+  const { buildNetlify } = await import('../build/platforms.js');
+  const { reports } = await buildNetlify(path.join(ROOT, '.bundles/bench-zisi'));
+  const out = new Map<string, Bundle>();
+  for (const r of reports) {
+    const fn = discoverFunctions().find((f) => f.platform === 'netlify' && f.name === r.name);
+    if (!fn || !r.main) continue;
+    const own = statSync(r.main).size;
+    out.set(r.name, { fn, entry: r.main, initialBytes: own, totalBytes: own, inputs: r.sources, initialPackages: [], metafile: { inputs: {}, outputs: {} } });
+  }
+  return out;
+}
 
 const WEBHOOK_SECRET = 'whsec_bench_cold_start_secret';
 const HARNESS = path.join(ROOT, 'bench/cold-harness.mjs');
@@ -37,17 +54,30 @@ export async function runCold(argv: string[]): Promise<void> {
   const runs = Number(flag(argv, '--runs') ?? 10);
   const only = flag(argv, '--only')?.split(',');
   const platform = flag(argv, '--platform');
+  const zisi = argv.includes('--zisi');
   const fns = discoverFunctions().filter(
-    (f) => (!only || only.includes(f.name)) && (!platform || f.platform === platform),
+    (f) => (!only || only.includes(f.name)) && (!platform || f.platform === platform) && (!zisi || f.platform === 'netlify'),
   );
+  if (!only) fns.unshift(BASELINE);
   const env = await benchEnvironment();
-  console.log(`cold start, ${naive ? 'naive' : 'lean'} bundles, median of ${runs} fresh processes; database: ${env.label}`);
+  const mode = zisi ? "Netlify's own build (zip-it-and-ship-it: our code in one .mjs, node_modules as files)" : naive ? 'naive bundles' : 'lean bundles';
+  const zisiBuilds = zisi ? await netlifyArtefacts() : null;
+  console.log(`cold start, ${mode}, median of ${runs} fresh processes; database: ${env.label}`);
   const rows: Row[] = [];
   const failures: string[] = [];
+  const profile = flag(argv, '--profile');
   try {
+    if (profile) {
+      const fn = fns.find((f) => f.name === profile);
+      if (!fn) throw new Error(`no function named ${profile}`);
+      await profileOne(await bundleFunction(fn, { naive, outRoot: path.join(ROOT, '.bundles/profile-build') }), env.vars);
+      return;
+    }
     for (const fn of fns) {
       try {
-        rows.push(await measure(await bundleFunction(fn, { naive }), runs, env.vars));
+        const bundle = zisiBuilds && fn !== BASELINE ? zisiBuilds.get(fn.name) : await bundleFunction(fn, { naive });
+        if (!bundle) throw new Error('not built by zip-it-and-ship-it');
+        rows.push(await measure(bundle, runs, env.vars));
       } catch (err) {
         failures.push(`${fn.platform}/${fn.name}: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
       }
@@ -84,6 +114,19 @@ async function measure(bundle: Bundle, runs: number, env: Record<string, string>
       .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)}`)
       .join(', '),
   };
+}
+
+/** One extra cold run under `--cpu-prof`, summarised per package (see bench/profile.ts). */
+async function profileOne(bundle: Bundle, env: Record<string, string>): Promise<void> {
+  const { summariseProfile } = await import('./profile.js');
+  const dir = path.join(ROOT, '.bundles/profiles', bundle.fn.platform, bundle.fn.name);
+  rmSync(dir, { recursive: true, force: true });
+  let spec = requestFor(bundle.fn);
+  const probe = await once(bundle, spec, env);
+  if (probe.status === 405 && probe.allow) spec = { ...spec, method: probe.allow.split(',')[0]!.trim(), body: '{}' };
+  const sample = await once(bundle, freshen(bundle.fn, spec), env, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
+  console.log(`${bundle.fn.platform}/${bundle.fn.name}: import ${sample.importMs.toFixed(1)} ms, first response ${sample.totalMs.toFixed(1)} ms (profiled run, slower than unprofiled)`);
+  summariseProfile(dir, sample.windowUs);
 }
 
 function requestFor(fn: FunctionEntry): Spec {
@@ -131,13 +174,14 @@ interface Sample {
   importMs: number;
   totalMs: number;
   cpuMs: number;
+  windowUs: [number, number];
   status: number;
   allow: string | null;
 }
 
-function once(bundle: Bundle, spec: Spec, env: Record<string, string>): Promise<Sample> {
+function once(bundle: Bundle, spec: Spec, env: Record<string, string>, nodeFlags: string[] = []): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS, bundle.entry, bundle.fn.platform, JSON.stringify(spec)], {
+    const child = spawn(process.execPath, [...nodeFlags, HARNESS, bundle.entry, bundle.fn.platform, JSON.stringify(spec)], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
