@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailOutbox, entitlements, orders, webhookEvents } from '../../lib/db/schema.js';
+import { syncCheckoutSession } from '../../lib/fulfilment/checkout.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { deliver, driver, eventRow, orderBySession, purchase, sdkFor } from './support.js';
 
@@ -64,5 +65,23 @@ describe('checkout sessions: orders and fulfilment', () => {
     }
     const ev = await app.db.select().from(webhookEvents).where(eq(webhookEvents.id, concurrent.id));
     expect(ev).toEqual([expect.objectContaining({ status: 'processed', attempts: 1 })]);
+  });
+
+  it('the success page (syncCheckoutSession) racing the webhook fulfils exactly once', async () => {
+    const p = await purchase(app.emulator!, stripe);
+    const completed = p.events.get('checkout.session.completed')!;
+    const session = await stripe.checkout.sessions.retrieve(p.session.id);
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => syncCheckoutSession(app.db, session, { eventCreated: null })),
+      ...Array.from({ length: 5 }, () => deliver(app, completed)),
+    ]);
+    expect(results.slice(0, 5).map((o) => (o as { status: string }).status)).toEqual(Array(5).fill('paid'));
+    expect(results.slice(5).map((r) => (r as { status: number }).status)).toEqual(Array(5).fill(200));
+    const rows = await app.db.select().from(orders).where(eq(orders.checkoutSessionId, p.session.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.fulfilledAt).not.toBeNull();
+    const { entitlements: granted, outbox } = await effectsOf(rows[0]!.id);
+    expect(granted).toHaveLength(1);
+    expect(outbox).toHaveLength(1);
   });
 });
