@@ -7,16 +7,14 @@ import { getStripe } from '../../stripe/client.js';
 import { eventMeta, type EventOf, type HandlerMap, type ThinEvent, type ThinHandler } from '../types.js';
 
 async function accountUpdated(tx: Db, event: EventOf<'account.updated'>, claim: Claim) {
-  await claim.ensure(tx);
-  return storeNote(await upsertStoreFromAccount(tx, event.data.object, { eventCreated: event.created }));
+  return storeNote(await upsertStoreFromAccount(tx, event.data.object, { eventCreated: event.created, claim }));
 }
 
 // The event's object is the platform's Application, not the account: the account is read.
 async function authorized(tx: Db, event: EventOf<'account.application.authorized'>, claim: Claim) {
   if (!event.account) return 'no account on event';
   const account = await getStripe().accounts.retrieve(event.account);
-  await claim.ensure(tx);
-  return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: event.created, reconnect: true }));
+  return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: event.created, reconnect: true, claim }));
 }
 
 async function deauthorized(tx: Db, event: EventOf<'account.application.deauthorized'>, claim: Claim) {
@@ -31,8 +29,7 @@ async function thinAccount(tx: Db, event: ThinEvent, claim: Claim) {
   const id = event.related_object?.id;
   if (!id) return 'no related account';
   const account: Stripe.Account = await getStripe().accounts.retrieve(id);
-  await claim.ensure(tx);
-  return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: eventMeta(event).created }));
+  return storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: eventMeta(event).created, claim }));
 }
 
 function storeNote(store: { status: string } | null): string {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import type { Claim } from '../claim.js';
+import { Claim } from '../claim.js';
 import { customers, subscriptions } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
@@ -66,8 +66,8 @@ async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
   const invoice = event.data.object;
   const subscription = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscription) return 'invoice without subscription';
-  await claim.ensure(tx);
-  await tx
+  const cte = claim.cte(tx);
+  const [row] = await (cte ? tx.with(cte) : tx)
     .insert(subscriptions)
     .values({
       stripeId: subscription,
@@ -75,11 +75,15 @@ async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
       storeId: storeIdOf(event.account),
       status: 'incomplete',
       latestInvoiceStatus: event.type === 'invoice.paid' ? 'paid' : 'payment_failed',
+      // Names the claim so it runs first (claim.ts); a placeholder row has no event time.
+      lastEventAt: cte ? sql`(select null::bigint from claim)` : null,
     })
     .onConflictDoUpdate({
       target: subscriptions.stripeId,
       set: { latestInvoiceStatus: sql`excluded.latest_invoice_status`, updatedAt: sql`now()` },
-    });
+    })
+    .returning({ claimed: cte ? Claim.claimedColumn : sql<number>`1` });
+  if (cte) claim.folded(row?.claimed);
   return `invoice ${event.type === 'invoice.paid' ? 'paid' : 'payment failed'} on ${subscription}`;
 }
 
