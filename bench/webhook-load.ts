@@ -15,7 +15,13 @@ export function sign(events: Array<Record<string, any>>, secret: string): Signed
   });
 }
 
+// The server closes idle keep-alive sockets after 5 s (pgbench runs between levels); a request
+// racing that close fails at the transport and is sent again, as Stripe would.
 export async function post(url: string, e: Signed): Promise<{ status: number; body: string }> {
+  return send(url, e).catch(() => send(url, e));
+}
+
+async function send(url: string, e: Signed): Promise<{ status: number; body: string }> {
   const res = await fetch(`${url}/api/webhook`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'stripe-signature': e.signature },

@@ -20,7 +20,8 @@ export async function runWebhook(argv: string[]): Promise<void> {
   await admin(`create database ${database}`);
   const server = await startServer(database);
   try {
-    const stats = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
+    const read = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
+    const stats = () => read().catch(read);
     console.log(`\nDatabase round trips per event (one delivery at a time, counted at the pg client):`);
     for (const { label, event } of oneOfEach()) {
       const before = await stats();
