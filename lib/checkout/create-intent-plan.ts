@@ -1,9 +1,9 @@
-import { inArray } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getPurchasablePrice, type PurchasablePrice } from '../catalogue/price-lookup.js';
+import { assertSoldBy } from '../catalogue/price-owner.js';
 import { applicationFeeAmount } from '../connect/fees.js';
 import type { Db } from '../db/client.js';
-import { prices, type OrderItem } from '../db/schema.js';
+import type { OrderItem } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import type { Store } from '../stores/queries.js';
 import type { CreateIntentBody } from './create-intent-request.js';
@@ -27,24 +27,8 @@ export async function loadPrices(db: Db, body: CreateIntentBody, store: Store | 
   if (currencies.length > 1) {
     throw new ApiError('invalid_request', `All items must share one currency; got ${currencies.join(', ')}.`);
   }
-  await checkSeller(db, loaded, store);
+  await assertSoldBy(db, loaded.map((p) => p.id), store);
   return loaded;
-}
-
-// A store's price paid without naming the store would leave the seller's money with the
-// platform, and another store's price would pay the wrong seller: both are refused. The
-// prices table (kept by the catalogue webhook) says which store sells what.
-async function checkSeller(db: Db, loaded: PurchasablePrice[], store: Store | null): Promise<void> {
-  const rows = await db
-    .select({ stripeId: prices.stripeId, storeId: prices.storeId })
-    .from(prices)
-    .where(inArray(prices.stripeId, loaded.map((p) => p.id)));
-  const owner = new Map(rows.map((r) => [r.stripeId, r.storeId]));
-  for (const p of loaded) {
-    const storeId = owner.get(p.id) ?? null;
-    if (store && storeId !== store.id) throw new ApiError('price_not_allowed', `Price ${p.id} is not sold by store "${store.slug}".`);
-    if (!store && storeId !== null) throw new ApiError('price_not_allowed', `Price ${p.id} belongs to a store; name the store to buy it.`);
-  }
 }
 
 /**

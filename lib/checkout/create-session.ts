@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { getPurchasablePrice, stripeFailure } from '../catalogue/price-lookup.js';
+import { assertSoldBy } from '../catalogue/price-owner.js';
 import { getConfig, requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { ApiError } from '../http/errors.js';
@@ -20,6 +21,7 @@ export async function createCheckout(input: CheckoutRequest): Promise<CreatedSes
   const price = await getPurchasablePrice(input.priceId);
   const db = await getDb();
   const store = input.store ? await requireActiveStore(db, input.store) : null;
+  await assertSoldBy(db, [price.id], store);
   const feeBps = store?.settings.feeBps ?? getConfig().PLATFORM_FEE_BPS;
   const planned = planSession({ price, quantity: input.quantity, store, feeBps, baseUrl });
   const session = await createSession(planned.params, input.idempotencyKey);

@@ -63,11 +63,14 @@ describe.runIf(chromiumAvailable() && inject('postgres'))('marketplace in a real
     await page.goBack();
     await page.waitForURL(`${stack.url}/store.html?**`);
 
-    // 3. The seller lists a product on their account; the Connect webhook puts it in the store.
-    await stripe.products.create(
-      { name: 'Glazed Bowl', description: 'Stoneware, dishwasher safe.', default_price_data: { currency: 'usd', unit_amount: 4321 } },
-      { stripeAccount: store!.accountId },
-    );
+    // 3. The platform lists a product for the seller, tagged with their account (destination
+    //    charges sell platform prices); the catalogue webhook puts it in the store.
+    await stripe.products.create({
+      name: 'Glazed Bowl',
+      description: 'Stoneware, dishwasher safe.',
+      default_price_data: { currency: 'usd', unit_amount: 4321 },
+      metadata: { store_account_id: store!.accountId },
+    });
     await expect.poll(async () => (await stack.db.select().from(prices).where(eq(prices.storeId, store!.id))).length, { timeout: 15_000 }).toBe(1);
     await page.reload();
     await mkdir(ARTIFACTS_DIR, { recursive: true });

@@ -17,6 +17,7 @@ describe('POST /api/create-checkout-session refuses bad input and writes nothing
       },
     });
     await insertStore(app.db, { slug: 'pending-shop', accountId: 'acct_pending_1', status: 'pending' });
+    await insertStore(app.db, { slug: 'active-shop', accountId: 'acct_active_1', status: 'active' });
   });
   afterAll(() => app.stop());
 
@@ -34,6 +35,7 @@ describe('POST /api/create-checkout-session refuses bad input and writes nothing
     ['malformed store slug', { priceId: 'price_demo_tshirt_usd', store: '../admin' }, 400, 'invalid_request'],
     ['unknown store', { priceId: 'price_demo_tshirt_usd', store: 'no-such-shop' }, 400, 'unknown_store'],
     ['store not active', { priceId: 'price_demo_tshirt_usd', store: 'pending-shop' }, 409, 'store_not_active'],
+    ['a platform price named with a store (would pay the wrong seller)', { priceId: 'price_demo_tshirt_usd', store: 'active-shop' }, 400, 'price_not_allowed'],
     ['a JSON body that is not an object', '"price_demo_tshirt_usd"', 400, 'invalid_request'],
     ['invalid JSON', '{"priceId":', 400, 'invalid_json'],
   ];

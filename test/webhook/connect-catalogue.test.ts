@@ -73,6 +73,21 @@ describe('accounts, customers and catalogue: the rows each event leaves', () => 
     expect(await app.db.select().from(customers).where(eq(customers.stripeId, id))).toEqual([expect.objectContaining({ deleted: true })]);
   });
 
+  it("a platform product tagged metadata.store_account_id belongs to that store, and so does its untagged price", async () => {
+    const account = 'acct_tagged_catalogue';
+    await connect(event('account.updated', { account, data: { object: { id: account } } }));
+    const store = (await storeOf(account))!;
+    const p = event('product.created', { data: { object: { metadata: { store_account_id: account } } } });
+    await deliver(app, p);
+    const price = event('price.created', { data: { object: { product: p.data.object.id, metadata: {} } } });
+    await deliver(app, price);
+    expect(await app.db.select().from(products).where(eq(products.stripeId, p.data.object.id))).toEqual([expect.objectContaining({ storeId: store.id })]);
+    expect(await app.db.select().from(prices).where(eq(prices.stripeId, price.data.object.id))).toEqual([expect.objectContaining({ storeId: store.id })]);
+    const platform = event('product.created');
+    await deliver(app, platform);
+    expect((await app.db.select().from(products).where(eq(products.stripeId, platform.data.object.id)))[0]!.storeId).toBeNull();
+  });
+
   it('product.* and price.* upsert the catalogue; deleted ones become inactive; JPY stays in yen', async () => {
     const p = event('product.created');
     const id = p.data.object.id;

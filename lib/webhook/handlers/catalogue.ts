@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Claim } from '../claim.js';
@@ -5,6 +6,15 @@ import { prices, products } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
 import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
+
+// Destination charges sell the platform's prices, so a store's products live on the platform,
+// tagged `metadata.store_account_id`. Objects on a connected account (`event.account`) are
+// that store's too, for sellers who manage a catalogue in their own dashboard.
+const STORE_TAG = 'store_account_id';
+
+function storeAccount(event: { account?: string | null }, metadata: Stripe.Metadata | null | undefined): string | null {
+  return event.account ?? metadata?.[STORE_TAG] ?? null;
+}
 
 type ProductEvent = EventOf<'product.created' | 'product.updated' | 'product.deleted'>;
 type PriceEvent = EventOf<'price.created' | 'price.updated' | 'price.deleted'>;
@@ -18,7 +28,7 @@ async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
     created: deleted ? null : event.created,
     toValues: (p) => ({
       stripeId: p.id,
-      storeId: storeIdOf(event.account),
+      storeId: storeIdOf(storeAccount(event, p.metadata)),
       name: p.name,
       description: p.description ?? null,
       images: p.images ?? [],
@@ -39,8 +49,9 @@ async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
     created: deleted ? null : event.created,
     toValues: (p) => ({
       stripeId: p.id,
-      productStripeId: typeof p.product === 'string' ? p.product : p.product.id,
-      storeId: storeIdOf(event.account),
+      productStripeId: productId(p),
+      // An untagged price belongs to its product's store (Stripe sends product.created first).
+      storeId: sql`coalesce(${storeIdOf(storeAccount(event, p.metadata))}, (select ${products.storeId} from ${products} where ${products.stripeId} = ${productId(p)}))`,
       currency: p.currency,
       unitAmount: p.unit_amount,
       type: p.recurring ? 'recurring' : 'one_time',
@@ -52,6 +63,10 @@ async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
     claim,
   });
   return outcomeNote(result, 'price');
+}
+
+function productId(p: Stripe.Price): string {
+  return typeof p.product === 'string' ? p.product : p.product.id;
 }
 
 export const catalogueHandlers: HandlerMap = {
