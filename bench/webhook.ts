@@ -66,7 +66,9 @@ async function bundleServer(): Promise<string> {
 }
 
 async function startServer(database: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [await bundleServer()], {
+  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server alone.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, await bundleServer()], {
     env: {
       ...process.env,
       DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
