@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { webhookEvents } from '../db/schema.js';
-import { claimEvent, claimInsert, type EventSource } from './record.js';
+import { claimEvent, claimReturningId, type EventSource } from './record.js';
 import type { EventMeta } from './types.js';
 
 /** Thrown inside the transaction when the event was already applied: rolls back, answers 200. */
@@ -31,7 +30,7 @@ export class Claim {
   cte(tx: Db) {
     if (this.state !== 'pending') return null;
     this.state = 'folded';
-    return tx.$with('claim', { id: sql<string>`id` }).as(claimInsert(tx, this.meta, this.payload, this.source).returning({ id: webhookEvents.id }).getSQL());
+    return tx.$with('claim', { id: sql<string>`id` }).as(claimReturningId(this.meta, this.payload, this.source));
   }
 
   /** A value naming the CTE, so the claim is evaluated before the write touches its rows. */
