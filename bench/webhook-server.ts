@@ -23,7 +23,7 @@ const server = await startAppServer({
   async extra(req) {
     if (new URL(req.url).pathname !== '/__bench/stats') return null;
     const cpu = process.cpuUsage();
-    return Response.json({ statements, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+    return Response.json({ statements, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 });
   },
 });
 process.stdout.write(`READY ${server.url}\n`);
