@@ -1,8 +1,10 @@
 // `npm run dev`: the product on embedded defaults. No keys, no database server needed.
+import { getDb } from '../lib/db/client.js';
 import { startDevStack } from './dev-stack.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const stack = await startDevStack({ port, host: process.env.HOST ?? '127.0.0.1' });
+await getDb(); // opens the database now; the embedded one applies its migrations here
 const base = stack.app.url.replace('127.0.0.1', 'localhost');
 
 console.log(`
