@@ -8,7 +8,10 @@
  * Only statements with parameters are named (BEGIN/COMMIT stay one simple-protocol message),
  * and at most MAX_NAMED distinct texts, so a query that inlined its values could not grow the
  * per-connection statement caches without bound. Names are per text, identical on every
- * connection; pg checks that a name is never reused for another text.
+ * connection; pg checks that a name is never reused for another text. A prepared statement
+ * survives a rollback (it is not transactional) and is re-planned by Postgres after DDL; only a
+ * statement whose result columns change under it (`select *` across a migration) would fail,
+ * and ours name their columns.
  */
 const MAX_NAMED = 500;
 const names = new Map<string, string>();
