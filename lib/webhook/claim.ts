@@ -33,6 +33,13 @@ export class Claim {
     return tx.$with('claim', { id: sql<string>`id` }).as(claimReturningId(this.meta, this.payload, this.source));
   }
 
+  /** `cte` for a statement written with the `sql` template: `with claim as (…) `, or null once spent. */
+  withClause(): SQL | null {
+    if (this.state !== 'pending') return null;
+    this.state = 'folded';
+    return sql`with claim as (${claimReturningId(this.meta, this.payload, this.source)}) `;
+  }
+
   /** A value naming the CTE, so the claim is evaluated before the write touches its rows. */
   static marker(value: number | null): SQL<number | null> {
     return sql`(select ${value}::bigint from claim)`;
