@@ -1,6 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { getConfig } from '../config/index.js';
-import { nameStatements } from './named-statements.js';
 import * as schema from './schema.js';
 
 /** What all query code is written against: pglite, node-postgres and Neon all satisfy it. */
@@ -69,7 +68,6 @@ async function openPg(): Promise<Handle> {
   const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
   const pool = new pg.Pool({ connectionString: requireUrl(DATABASE_URL), max: 10, connectionTimeoutMillis: 5000 });
   pool.on('error', () => {});
-  pool.on('connect', (client) => nameStatements(client)); // prepared once per connection
   return { db: drizzle(pool, { schema }) as unknown as Db, driver: 'pg', close: () => pool.end() };
 }
 
