@@ -1,5 +1,5 @@
 import { desc, lt } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getDb } from '../db/client.js';
 import { customers } from '../db/schema.js';
 import { parseQuery } from '../http/body.js';

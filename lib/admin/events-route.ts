@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getDb } from '../db/client.js';
 import { webhookEvents, webhookEventStatuses } from '../db/schema.js';
 import { parseQuery } from '../http/body.js';
@@ -11,13 +11,15 @@ import { decodeCursor, page, pageQuery } from './pagination.js';
 
 const query = z.object({
   ...pageQuery,
-  status: z.enum(webhookEventStatuses).optional(),
-  type: z.string().trim().min(1).max(200).regex(/^[a-z0-9_.]+$/, 'an event type such as checkout.session.completed').optional(),
+  status: z.optional(z.enum(webhookEventStatuses)),
+  type: z.optional(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.regex(/^[a-z0-9_.]+$/, 'an event type such as checkout.session.completed')),
+  ),
 });
 
 // Events have text ids, so the keyset is (received_at, id). The timestamp travels in the cursor
 // as Postgres' own microsecond text: a JS Date would round it and skip or repeat rows.
-const eventCursor = z.object({ at: z.string().max(40), id: z.string().max(255) });
+const eventCursor = z.object({ at: z.string().check(z.maxLength(40)), id: z.string().check(z.maxLength(255)) });
 const receivedAtKey = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export const adminEventsRoute = defineRoute({

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getDb } from '../db/client.js';
 import { orders, orderStatuses } from '../db/schema.js';
 import { parseQuery } from '../http/body.js';
@@ -8,7 +8,7 @@ import { defineRoute } from '../http/route.js';
 import { requireBearer } from './auth.js';
 import { decodeCursor, idCursor, page, pageQuery } from './pagination.js';
 
-const query = z.object({ ...pageQuery, status: z.enum(orderStatuses).optional() });
+const query = z.object({ ...pageQuery, status: z.optional(z.enum(orderStatuses)) });
 
 export const adminOrdersRoute = defineRoute({
   path: '/api/admin/orders',

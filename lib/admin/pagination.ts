@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { safeParse, type $ZodType, type output } from 'zod/v4/core';
 import { ApiError } from '../http/errors.js';
 
 // Cursors are opaque to clients: base64url JSON of the last row's sort key. Lists are newest
@@ -8,18 +9,18 @@ import { ApiError } from '../http/errors.js';
 export const DEFAULT_LIMIT = 25;
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(DEFAULT_LIMIT),
-  cursor: z.string().max(500).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), DEFAULT_LIMIT),
+  cursor: z.optional(z.string().check(z.maxLength(500))),
 };
 
 export function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, schema: T): z.output<T> | undefined {
+export function decodeCursor<T extends $ZodType>(cursor: string | undefined, schema: T): output<T> | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const parsed = safeParse(schema, JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     if (parsed.success) return parsed.data;
   } catch {
     // fall through: any undecodable cursor is the same client error
@@ -40,4 +41,4 @@ export function page<Row, Out>(rows: Row[], limit: number, cursorOf: (row: Row) 
 }
 
 /** Cursor for tables keyed by an identity id. */
-export const idCursor = z.object({ id: z.number().int().positive() });
+export const idCursor = z.object({ id: z.number().check(z.int(), z.positive()) });

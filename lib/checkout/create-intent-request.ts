@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { priceIdSchema } from '../catalogue/price-lookup.js';
 import { parseWith, readBody } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
@@ -8,12 +8,19 @@ import { readIdempotencyKey, storeSlugSchema } from './request.js';
 // what the shopper pays is computed from Stripe's prices, never read from the request.
 export const createIntentBodySchema = z.object({
   items: z
-    .array(z.object({ priceId: priceIdSchema, quantity: z.number().int('must be a whole number').min(1).max(99).default(1) }))
-    .min(1)
-    .max(20)
-    .refine((items) => new Set(items.map((i) => i.priceId)).size === items.length, 'list each price once'),
-  store: storeSlugSchema.optional(),
-  email: z.email().max(254).optional(),
+    .array(
+      z.object({
+        priceId: priceIdSchema,
+        quantity: z._default(z.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(99)), 1),
+      }),
+    )
+    .check(
+      z.minLength(1),
+      z.maxLength(20),
+      z.refine((items) => new Set(items.map((i) => i.priceId)).size === items.length, 'list each price once'),
+    ),
+  store: z.optional(storeSlugSchema),
+  email: z.optional(z.email().check(z.maxLength(254))),
 });
 
 export type CreateIntentBody = z.output<typeof createIntentBodySchema>;

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getDb, type Db } from '../db/client.js';
 import { parseQuery } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
@@ -9,7 +9,7 @@ import { limitByAddress } from '../kv/rate-limit.js';
 import { findOrderBySessionId, viewOfOrder, viewOfSession, type Order, type OrderView } from './order-view.js';
 
 const querySchema = z.object({
-  session_id: z.string().regex(/^cs_(test|live)_[A-Za-z0-9]{1,250}$/, 'must be a Checkout Session id (cs_…)'),
+  session_id: z.string().check(z.regex(/^cs_(test|live)_[A-Za-z0-9]{1,250}$/, 'must be a Checkout Session id (cs_…)')),
 });
 
 // Orders still waiting for Stripe's verdict; anything else is final enough for the success page.

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { priceIdSchema } from '../catalogue/price-id.js';
 import { readBody, parseWith, type BodyKind } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
@@ -11,12 +11,12 @@ export const CHECKOUT_BODY_LIMIT = 16 * 1024;
 const digits = (v: unknown) => (typeof v === 'string' && /^\d{1,3}$/.test(v.trim()) ? Number(v) : v);
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-export const storeSlugSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62})$/, 'must be a store slug (a-z, 0-9, -)');
+export const storeSlugSchema = z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62})$/, 'must be a store slug (a-z, 0-9, -)'));
 
 export const checkoutBodySchema = z.object({
   priceId: priceIdSchema,
-  quantity: z.preprocess(digits, z.number().int('must be a whole number').min(1).max(99)).default(1),
-  store: z.preprocess(blankToUndefined, storeSlugSchema.optional()),
+  quantity: z._default(z.pipe(z.transform(digits), z.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(99))), 1),
+  store: z.pipe(z.transform(blankToUndefined), z.optional(storeSlugSchema)),
 });
 
 export type CheckoutBody = z.output<typeof checkoutBodySchema>;
@@ -28,7 +28,7 @@ export interface CheckoutRequest extends CheckoutBody {
 
 // Stripe accepts keys up to 255 characters; we allow printable ASCII only so the key can be
 // logged and forwarded as a header without surprises.
-const idempotencyKeySchema = z.string().regex(/^[\x20-\x7e]{1,255}$/).refine((k) => k.trim() !== '');
+const idempotencyKeySchema = z.string().check(z.regex(/^[\x20-\x7e]{1,255}$/), z.refine((k) => k.trim() !== ''));
 
 export function readIdempotencyKey(req: Request): string | null {
   const raw = req.headers.get('idempotency-key');

@@ -3,6 +3,7 @@
 // (the webhook, health): see bench/README.md.
 import * as z from 'zod/mini';
 import { ApiError } from '../http/errors.js';
+import { useEnglishMessages } from '../http/zod-messages.js';
 
 const list = z.pipe(
   z.optional(z.string()),
@@ -55,7 +56,9 @@ export function getConfig(): Env {
   );
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // Messages are built at parse time: parse again with English ones (see zod-messages.ts).
+    useEnglishMessages();
+    const issue = (envSchema.safeParse(raw).error ?? parsed.error).issues[0]!;
     throw new ApiError('invalid_configuration', `${String(issue.path[0])} ${issue.message}.`);
   }
   cached = parsed.data;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { getDb } from '../db/client.js';
 import { parseQuery } from '../http/body.js';
 import { redirect } from '../http/respond.js';
@@ -9,7 +9,7 @@ import { createDashboardLink, createOnboardingLink, retrieveAccount } from './st
 
 // The three GET routes a seller's browser reaches from Stripe or from the store page. Each is
 // authorised by the signed state alone: verify it, then act for exactly that account.
-const stateQuery = z.object({ state: z.string().max(2048).optional() });
+const stateQuery = z.object({ state: z.optional(z.string().check(z.maxLength(2048))) });
 
 function authorise(req: Request, ctx: RouteContext): OnboardingState {
   const claims = verifyState(parseQuery(req, stateQuery).state);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readIdempotencyKey } from '../checkout/request.js';
 import { parseWith, readBody, type BodyKind } from '../http/body.js';
 
@@ -13,15 +13,17 @@ export const SELLER_COUNTRIES = new Set([
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const onboardingBodySchema = z.object({
-  storeName: z.string().trim().min(2).max(80),
-  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  storeName: z.string().check(z.trim(), z.minLength(2), z.maxLength(80)),
+  email: z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email().check(z.maxLength(254))),
   // ISO 3166-1 alpha-2; "us" from a hand-written form is accepted and normalised.
   country: z
     .string()
-    .trim()
-    .toUpperCase()
-    .refine((c) => SELLER_COUNTRIES.has(c), 'must be an ISO 3166 alpha-2 code of a country Stripe supports for sellers'),
-  businessType: z.preprocess(blankToUndefined, z.enum(['individual', 'company', 'non_profit']).optional()),
+    .check(
+      z.trim(),
+      z.toUpperCase(),
+      z.refine((c) => SELLER_COUNTRIES.has(c), 'must be an ISO 3166 alpha-2 code of a country Stripe supports for sellers'),
+    ),
+  businessType: z.pipe(z.transform(blankToUndefined), z.optional(z.enum(['individual', 'company', 'non_profit']))),
 });
 
 export type OnboardingBody = z.output<typeof onboardingBodySchema>;

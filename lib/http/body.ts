@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { safeParse, type $ZodType, type output } from 'zod/v4/core';
 import { ApiError, type FieldError } from './errors.js';
+import { useEnglishMessages } from './zod-messages.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,8 +44,10 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<{ 
   }
 }
 
-export function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
-  const result = schema.safeParse(data);
+/** Any zod 4 schema, classic or zod/mini; a failure is a 400 naming every field at fault. */
+export function parseWith<T extends $ZodType>(schema: T, data: unknown): output<T> {
+  useEnglishMessages();
+  const result = safeParse(schema, data);
   if (result.success) return result.data;
   const fields: FieldError[] = result.error.issues.map((i) => ({
     path: i.path.map(String).join('.') || '(body)',
@@ -54,7 +57,7 @@ export function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.outp
   throw new ApiError('invalid_request', `Invalid fields: ${names}.`, { fields });
 }
 
-export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.output<T> {
+export function parseQuery<T extends $ZodType>(req: Request, schema: T): output<T> {
   return parseWith(schema, Object.fromEntries(new URL(req.url).searchParams));
 }
 

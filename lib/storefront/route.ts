@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storeSlugSchema } from '../checkout/request.js';
 import { getDb } from '../db/client.js';
 import { parseWith } from '../http/body.js';
