@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import pg from 'pg';
+import { createTestDatabase } from '../test/support/db.js';
 import { eventMix, oneOfEach } from './webhook-events.js';
 import { load, percentile, post, sign } from './webhook-load.js';
 import { pgbenchTps } from './webhook-pgbench.js';
 
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'whsec_bench_platform';
 
 interface Stats { statements: number; cpuMs: number; sysMs: number; maxRssMb: number }
@@ -16,9 +15,8 @@ interface Stats { statements: number; cpuMs: number; sysMs: number; maxRssMb: nu
 export async function runWebhook(argv: string[]): Promise<void> {
   const n = Number(flag(argv, '--events') ?? 3000);
   const levels = (flag(argv, '--levels') ?? '1,16,64').split(',').map(Number);
-  const database = `bench_webhook_${Date.now().toString(36)}`;
-  await admin(`create database ${database}`);
-  const server = await startServer(database);
+  const database = await createTestDatabase('pg');
+  const server = await startServer(database.env);
   try {
     const read = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
     const stats = () => read().catch(read);
@@ -36,7 +34,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
       const r = await load(server.url, events, c);
       const after = await stats();
       const sorted = r.latenciesMs.sort((a, b) => a - b);
-      const tps = argv.includes('--no-pgbench') ? null : pgbenchTps(database, c);
+      const tps = argv.includes('--no-pgbench') ? null : pgbenchTps(database.name, c);
       const rate = n / r.seconds;
       rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (${((after.sysMs - before.sysMs) / n).toFixed(2)}) | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${tps === null ? 'n/a' : `${tps.toFixed(0)} (${((rate / tps) * 100).toFixed(0)} %)`} |`);
     }
@@ -50,7 +48,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
-    await admin(`drop database if exists ${database} with (force)`);
+    await database.drop();
   }
 }
 
@@ -65,14 +63,13 @@ async function bundleServer(): Promise<string> {
   return outfile;
 }
 
-async function startServer(database: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(databaseEnv: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, await bundleServer()], {
     env: {
       ...process.env,
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
-      DATABASE_DRIVER: 'pg',
+      ...databaseEnv,
       STRIPE_WEBHOOK_SECRET: SECRET,
       STRIPE_API_BASE: 'http://127.0.0.1:9', // nothing on the measured path calls Stripe
     },
@@ -89,16 +86,6 @@ async function startServer(database: string): Promise<{ url: string; child: Chil
   });
   child.on('exit', (code, signal) => { if (code || (signal && signal !== 'SIGTERM')) console.error(`server exited: ${code ?? signal}`); });
   return { url, child };
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 function flag(argv: string[], name: string): string | undefined {

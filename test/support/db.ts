@@ -7,6 +7,8 @@ export const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   driver: Driver;
+  /** The Postgres database's name (`memory` for PGlite). */
+  name: string;
   /** Variables that point lib at this database. */
   env: Record<string, string>;
   drop(): Promise<void>;
@@ -15,7 +17,7 @@ export interface TestDatabase {
 /** A fresh, empty database for one test file, on the given driver; `drop` removes it. */
 export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
   if (driver === 'pglite') {
-    return { driver, env: { DATABASE_DRIVER: 'pglite', PGLITE_DATA_DIR: 'memory://' }, drop: async () => {} };
+    return { driver, name: 'memory', env: { DATABASE_DRIVER: 'pglite', PGLITE_DATA_DIR: 'memory://' }, drop: async () => {} };
   }
   const name = `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await admin(`create database ${name}`);
@@ -28,6 +30,7 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
   }
   return {
     driver,
+    name,
     env,
     async drop() {
       await relay?.close();
