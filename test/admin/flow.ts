@@ -4,14 +4,8 @@ import Stripe from 'stripe';
 import { createCheckoutSessionRoute } from '../../lib/checkout/create-checkout-session-route.js';
 import type { Db } from '../../lib/db/client.js';
 import { orders } from '../../lib/db/schema.js';
-import type { StripeEmulator } from '../../local/stripe-emulator/index.js';
 import type { TestApp } from '../support/app.js';
-
-export function sdkFor(emu: StripeEmulator): Stripe {
-  return new Stripe(emu.secretKey, {
-    host: emu.host, port: emu.port, protocol: 'http', maxNetworkRetries: 0, httpClient: Stripe.createFetchHttpClient(),
-  });
-}
+export { sdkFor } from '../support/sdk.js';
 
 /** A shopper's purchase through our own route: an `open` order and a Checkout Session, paid. */
 export async function purchase(app: TestApp, priceId = 'price_demo_tshirt_usd'): Promise<string> {

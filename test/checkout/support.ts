@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import Stripe from 'stripe';
 import { inject } from 'vitest';
 import type { Db } from '../../lib/db/client.js';
 import { orders, stores, type StoreStatus } from '../../lib/db/schema.js';
-import type { StripeEmulator } from '../../local/stripe-emulator/index.js';
 import type { TestApp } from '../support/app.js';
+export { sdkFor } from '../support/sdk.js';
 
 export const driver = inject('postgres') ? 'neon' : 'pglite';
 
@@ -24,12 +23,6 @@ export function jsonInit(body: unknown, headers: Record<string, string> = {}, ip
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ip,
   };
-}
-
-export function sdkFor(emu: StripeEmulator): Stripe {
-  return new Stripe(emu.secretKey, {
-    host: emu.host, port: emu.port, protocol: 'http', maxNetworkRetries: 0, httpClient: Stripe.createFetchHttpClient(),
-  });
 }
 
 export async function orderCount(db: Db): Promise<number> {

@@ -2,13 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { startStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../local/stripe-emulator/index.js';
+import { sdkFor } from '../support/sdk.js';
+
+export { sdkFor };
 
 export const PLATFORM_SECRET = 'whsec_test_platform';
 export const CONNECT_SECRET = 'whsec_test_connect';
-
-export function sdkFor(emu: StripeEmulator, key = emu.secretKey, maxNetworkRetries = 0): Stripe {
-  return new Stripe(key, { host: emu.host, port: emu.port, protocol: 'http', maxNetworkRetries, httpClient: Stripe.createFetchHttpClient() });
-}
 
 export interface Received {
   raw: string;

@@ -7,15 +7,10 @@ import { webhookRoute } from '../../lib/webhook/route.js';
 import { buildEvent } from '../../local/stripe-emulator/index.js';
 import type { StripeEmulator } from '../../local/stripe-emulator/index.js';
 import { TEST_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
+export { sdkFor } from '../support/sdk.js';
 
 /** Production's driver through the relay when Postgres is up; the embedded one otherwise. */
 export const driver: Driver = inject('postgres') ? 'neon' : 'pglite';
-
-export function sdkFor(emu: StripeEmulator): Stripe {
-  return new Stripe(emu.secretKey, {
-    host: emu.host, port: emu.port, protocol: 'http', maxNetworkRetries: 0, httpClient: Stripe.createFetchHttpClient(),
-  });
-}
 
 export interface DeliverOptions {
   secret?: string;
