@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { Pool } from 'undici';
 
 export interface Signed {
   type: string;
@@ -36,8 +37,13 @@ export interface LoadResult {
   errors: number;
 }
 
-/** `concurrency` workers pulling from one queue, as Stripe's parallel deliveries would. */
+/**
+ * `concurrency` workers pulling from one queue, as Stripe's parallel deliveries would, each on
+ * its own keep-alive connection. undici's request API rather than fetch: fetch cost the load
+ * generator ~0.4 ms of CPU per request, as much as the server it measures, on the same 2 cores.
+ */
 export async function load(url: string, events: Signed[], concurrency: number): Promise<LoadResult> {
+  const pool = new Pool(url, { connections: concurrency, pipelining: 1 });
   const latenciesMs: number[] = [];
   let next = 0;
   let errors = 0;
@@ -46,14 +52,26 @@ export async function load(url: string, events: Signed[], concurrency: number): 
     while (next < events.length) {
       const e = events[next++]!;
       const t = performance.now();
-      const res = await post(url, e).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err) }));
+      const res = await deliver(pool, e).catch(() => deliver(pool, e)).catch((err: Error) => ({ status: 0, body: String(err.cause ?? err) }));
       latenciesMs.push(performance.now() - t);
       if (res.status !== 200) {
         if (errors++ < 3) console.error(`  ${e.type} → ${res.status} ${res.body.slice(0, 200)}`);
       }
     }
   }));
-  return { seconds: (performance.now() - started) / 1000, latenciesMs, errors };
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return { seconds, latenciesMs, errors };
+}
+
+async function deliver(pool: Pool, e: Signed): Promise<{ status: number; body: string }> {
+  const res = await pool.request({
+    path: '/api/webhook',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': e.signature },
+    body: e.body,
+  });
+  return { status: res.statusCode, body: await res.body.text() };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { createTestDatabase } from '../test/support/db.js';
 import { eventMix, oneOfEach } from './webhook-events.js';
 import { load, percentile, post, sign } from './webhook-load.js';
+import { postgresCpuMs } from './pg-cpu.js';
 import { pgbenchTps } from './webhook-pgbench.js';
 
 const SECRET = 'whsec_bench_platform';
@@ -31,18 +32,21 @@ export async function runWebhook(argv: string[]): Promise<void> {
     for (const c of levels) {
       const events = sign(eventMix(n), SECRET);
       const before = await stats();
+      const pgBefore = postgresCpuMs();
       const r = await load(server.url, events, c);
+      const pgAfter = postgresCpuMs();
       const after = await stats();
+      const pgCpu = pgBefore === null || pgAfter === null ? 'n/a' : ((pgAfter - pgBefore) / n).toFixed(2);
       const sorted = r.latenciesMs.sort((a, b) => a - b);
       const tps = argv.includes('--no-pgbench') ? null : pgbenchTps(database.name, c);
       const rate = n / r.seconds;
-      rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (${((after.sysMs - before.sysMs) / n).toFixed(2)}) | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${tps === null ? 'n/a' : `${tps.toFixed(0)} (${((rate / tps) * 100).toFixed(0)} %)`} |`);
+      rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (${((after.sysMs - before.sysMs) / n).toFixed(2)}) | ${pgCpu} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${tps === null ? 'n/a' : `${tps.toFixed(0)} (${((rate / tps) * 100).toFixed(0)} %)`} |`);
     }
     const peak = (await stats()).maxRssMb;
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
     console.log('Server: local/app-server.ts bundled by esbuild, in a child process, pg driver (pool of 10) to local Postgres; client: fetch (keep-alive).\n');
-    console.log('| concurrency | events | events/s | server CPU ms/event (kernel) | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, same SQL (ours as % of it) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| concurrency | events | events/s | server CPU ms/event (kernel) | Postgres CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, same SQL (ours as % of it) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
     console.log(`\nServer peak RSS: ${peak.toFixed(0)} MB`);
   } finally {

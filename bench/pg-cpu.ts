@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU seconds used by the local Postgres server so far: every live postgres process plus the
+ * backends that have exited (accounted to the postmaster as children's time). Linux only;
+ * null elsewhere. Shows how much of the machine the database itself takes per event.
+ */
+export function postgresCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // exited while we looked
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      found = true;
+      // Fields after the command: state is [0]; utime [11], stime [12], cutime [13], cstime [14].
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      ticks += f[11]! + f[12]! + f[13]! + f[14]!;
+    }
+  } catch {
+    return null;
+  }
+  return found ? ticks * 10 : null; // USER_HZ is 100 on Linux
+}
