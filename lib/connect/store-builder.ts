@@ -1,10 +1,10 @@
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { stores } from '../db/schema.js';
 import { getStripe } from '../stripe/client.js';
-import { Claim } from '../webhook/claim.js';
+import type { Claim } from '../webhook/claim.js';
 import { applyOrdered, newerThan, type ApplyMode } from '../webhook/ordering.js';
 import { businessName, pagesFor, storeStatus } from './store-pages.js';
 import { slugify, uniqueSlugSql } from './store-slug.js';
@@ -16,7 +16,7 @@ export interface StoreOptions {
   eventCreated: number | null;
   /** `account.application.authorized`: a disconnected store may come back. */
   reconnect?: boolean;
-  /** The webhook's event claim, folded into the first write (webhook/claim.ts). */
+  /** The webhook's event claim, spent before the first write (webhook/claim.ts). */
   claim?: Claim;
 }
 
@@ -26,23 +26,24 @@ export interface StoreOptions {
  * null when a newer event already applied (the stale snapshot is dropped).
  */
 export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, opts: StoreOptions): Promise<Store | null> {
+  // Account events are rare: the claim takes its own round trip rather than a second statement shape.
+  await opts.claim?.ensure(db);
   const result = await applyOrdered({
     created: opts.eventCreated,
-    apply: (mode) => writeStore(db, account, opts, mode, opts.claim),
+    apply: (mode) => writeStore(db, account, opts, mode),
     lastApplied: async () => (await db.select({ at: stores.lastEventAt }).from(stores).where(eq(stores.accountId, account.id)))[0]?.at,
     refetchAndApply: async () => writeStore(db, await getStripe().accounts.retrieve(account.id), opts, 'current'),
   });
   return result.row;
 }
 
-async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, mode: ApplyMode, claim?: Claim): Promise<Store | undefined> {
+async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, mode: ApplyMode): Promise<Store | undefined> {
   const named = businessName(account);
   const name = named ?? account.email ?? account.id;
   const wantedSlug = account.metadata?.store_slug || slugify(name);
   // Before onboarding collects a business name, keep the name the seller typed at sign-up.
   const takeDetails = sql.raw(named ? 'true' : 'false');
-  const cte = claim?.cte(db);
-  const [row] = await (cte ? db.with(cte) : db)
+  const [row] = await db
     .insert(stores)
     .values({
       accountId: account.id,
@@ -56,7 +57,7 @@ async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, m
       disabledReason: account.requirements?.disabled_reason ?? null,
       pages: pagesFor(name, account),
       settings: { currency: account.default_currency ?? 'usd', feeBps: getConfig().PLATFORM_FEE_BPS },
-      lastEventAt: cte ? Claim.marker(opts.eventCreated) : opts.eventCreated,
+      lastEventAt: opts.eventCreated,
     })
     .onConflictDoUpdate({
       target: stores.accountId,
@@ -75,15 +76,10 @@ async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, m
         lastEventAt: sql`coalesce(excluded.last_event_at, ${stores.lastEventAt})`,
         updatedAt: sql`now()`,
       },
-      setWhere: newerThan(stores.lastEventAt, mode),
+      setWhere: newerThan(stores.lastEventAt, mode === 'current'),
     })
-    .returning({ ...getTableColumns(stores), claimed: cte ? Claim.claimedColumn : sql<number>`1` });
-  // Folded: a duplicate's marker is null, which passes the guard, so it always returns a row.
-  if (cte && row) claim!.folded(row.claimed);
-  else if (cte) claim!.foldedStale();
-  if (!row) return undefined;
-  const { claimed: _, ...store } = row;
-  return store;
+    .returning();
+  return row;
 }
 
 export interface PendingStoreInput {

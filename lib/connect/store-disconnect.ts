@@ -32,7 +32,7 @@ export async function markStoreDisconnected(db: Db, accountId: string, eventCrea
         lastEventAt: sql`coalesce(excluded.last_event_at, ${stores.lastEventAt})`,
         updatedAt: sql`now()`,
       },
-      setWhere: newerThan(stores.lastEventAt, 'current'),
+      setWhere: newerThan(stores.lastEventAt, true),
     })
     .returning({ id: stores.id });
   return rows.length > 0;

@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { entitlements, orders } from '../db/schema.js';
 import { confirmationEmail } from './confirmation-email.js';
-import { settledStatuses } from './order-status.js';
+import { settledList, settledStatuses } from './order-status.js';
+import { p, prepared } from '../db/prepared.js';
 
 type Order = typeof orders.$inferSelect;
 
@@ -21,27 +22,28 @@ export async function fulfil(tx: Db, orderId: number, known?: Order): Promise<bo
   const order = known ?? (await tx.select().from(orders).where(eq(orders.id, orderId)))[0];
   if (!order || !fulfilmentDue(order)) return false;
   const mail = confirmationEmail({ orderId, currency: order.currency, amountTotal: order.amountTotal, items: order.items });
-  const settled = sql.raw(settledStatuses.map((s) => `'${s}'`).join(', '));
-  const result = await tx.execute(sql`
-    with f as (
-      update orders set fulfilled_at = now(), updated_at = now()
-      where id = ${orderId} and fulfilled_at is null and status in (${settled}) and jsonb_array_length(items) > 0
-      returning id, email, customer_stripe_id, status, items, mode
-    ), granted as (
-      insert into entitlements (order_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
-      select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
-        f.status <> 'refunded', case when f.status = 'refunded' then now() end
-      from f, jsonb_array_elements(f.items) as i
-      where f.mode = 'payment'
-      on conflict (order_id, product_stripe_id) do nothing
-    ), queued as (
-      insert into email_outbox (order_id, to_address, subject, body_text, body_html)
-      select f.id, f.email, ${mail.subject}, ${mail.text}, ${mail.html} from f where f.email is not null
-      on conflict (order_id) do nothing
-    )
-    select count(*)::int as n from f`);
-  return (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
+  const [row] = await fulfilOrder(tx, { orderId, subject: mail.subject, text: mail.text, html: mail.html });
+  return (row?.n ?? 0) > 0;
 }
+
+const fulfilOrder = prepared<{ n: number }>('orders_fulfil', () => sql`
+  with f as (
+    update orders set fulfilled_at = now(), updated_at = now()
+    where id = ${p('orderId')} and fulfilled_at is null and status in (${settledList}) and jsonb_array_length(items) > 0
+    returning id, email, customer_stripe_id, status, items, mode
+  ), granted as (
+    insert into entitlements (order_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
+    select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
+      f.status <> 'refunded', case when f.status = 'refunded' then now() end
+    from f, jsonb_array_elements(f.items) as i
+    where f.mode = 'payment'
+    on conflict (order_id, product_stripe_id) do nothing
+  ), queued as (
+    insert into email_outbox (order_id, to_address, subject, body_text, body_html)
+    select f.id, f.email, ${p('subject')}, ${p('text')}, ${p('html')} from f where f.email is not null
+    on conflict (order_id) do nothing
+  )
+  select count(*)::int as n from f`);
 
 /** Whether `fulfil` would do anything for this row: saves a round trip when it would not. */
 export function fulfilmentDue(order: Order): boolean {
@@ -54,9 +56,4 @@ export async function revokeEntitlements(tx: Db, orderId: number): Promise<void>
     .update(entitlements)
     .set({ active: false, revokedAt: sql`now()` })
     .where(and(eq(entitlements.orderId, orderId), eq(entitlements.active, true)));
-}
-
-// node-postgres and Neon return {rows}; pglite too. Drizzle's execute passes them through.
-export function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }

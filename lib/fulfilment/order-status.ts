@@ -20,6 +20,9 @@ const reachableFrom: Record<OrderStatus, readonly OrderStatus[]> = {
 /** Statuses that mean the money arrived at some point: fulfilment is due in all of them. */
 export const settledStatuses: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded', 'disputed'];
 
+/** `settledStatuses` as SQL literals, for `status in (…)`. */
+export const settledList = sql.raw(settledStatuses.map((s) => `'${s}'`).join(', '));
+
 export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return reachableFrom[to].includes(from);
 }

@@ -1,10 +1,11 @@
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
-import { orders, stores, type OrderItem, type OrderStatus } from '../db/schema.js';
-import { forwardStatus, settledStatuses } from './order-status.js';
-import type { Order } from './payment-order.js';
-import { Claim } from '../webhook/claim.js';
+import { p } from '../db/prepared.js';
+import type { OrderItem, OrderStatus } from '../db/schema.js';
+import { forwardStatus, settledList } from './order-status.js';
+import { orderFromRow, type Order } from './payment-order.js';
+import { claimingStatement, type Claim } from '../webhook/claim.js';
 
 /**
  * One statement: absorbs an order that a charge or PaymentIntent created before the session
@@ -12,73 +13,63 @@ import { Claim } from '../webhook/claim.js';
  * both knew. Status is the furthest the graph allows from either; refunds and fees recorded
  * by the payment survive. The absorbed row was never fulfilled: it had no line items.
  */
+const upsertOrder = claimingStatement<Record<string, unknown>>('orders_session', (claim) => sql`with ${claim.cte}absorbed as (
+    delete from orders where payment_intent_id = ${p('paymentIntentId')} and checkout_session_id is null and fulfilled_at is null
+    returning *)
+  insert into orders (checkout_session_id, payment_intent_id, subscription_stripe_id, customer_stripe_id, email, mode, status,
+    currency, amount_subtotal, amount_total, amount_refunded, application_fee_amount, charge_id, receipt_url, store_id, items,
+    paid_at, refunded_at, last_event_at)
+  values (${p('sessionId')}, ${p('paymentIntentId')}, ${p('subscriptionId')}, ${p('customerStripeId')}, ${p('email')}, ${p('mode')},
+    ${forwardStatus(sql`${p('status')}::text`, sql`coalesce((select status from absorbed), 'open')`)},
+    ${p('currency')}, ${p('amountSubtotal')}, ${p('amountTotal')}, coalesce((select amount_refunded from absorbed), 0),
+    (select application_fee_amount from absorbed), (select charge_id from absorbed), (select receipt_url from absorbed),
+    coalesce((select store_id from absorbed), (select id from stores where account_id = ${p('storeAccountId')})),
+    ${p('items')}::jsonb,
+    case when ${p('status')} in (${settledList}) then now() else (select paid_at from absorbed) end,
+    (select refunded_at from absorbed),
+    ${claim.marker(sql`${p('eventCreated')}::bigint`)})
+  on conflict (checkout_session_id) do update set
+    payment_intent_id = coalesce(orders.payment_intent_id, excluded.payment_intent_id),
+    subscription_stripe_id = coalesce(orders.subscription_stripe_id, excluded.subscription_stripe_id),
+    customer_stripe_id = coalesce(excluded.customer_stripe_id, orders.customer_stripe_id),
+    email = coalesce(excluded.email, orders.email),
+    status = ${forwardStatus(sql`excluded.status`)},
+    amount_subtotal = coalesce(excluded.amount_subtotal, orders.amount_subtotal),
+    amount_total = excluded.amount_total,
+    amount_refunded = greatest(orders.amount_refunded, excluded.amount_refunded),
+    application_fee_amount = coalesce(orders.application_fee_amount, excluded.application_fee_amount),
+    charge_id = coalesce(orders.charge_id, excluded.charge_id),
+    receipt_url = coalesce(excluded.receipt_url, orders.receipt_url),
+    store_id = coalesce(orders.store_id, excluded.store_id),
+    items = case when jsonb_array_length(excluded.items) > 0 then excluded.items else orders.items end,
+    paid_at = coalesce(orders.paid_at, excluded.paid_at),
+    refunded_at = coalesce(orders.refunded_at, excluded.refunded_at),
+    last_event_at = greatest(orders.last_event_at, excluded.last_event_at),
+    updated_at = now()
+  returning *, ${claim.claimed} as claimed`);
+
 export async function upsertSessionOrder(
   tx: Db, session: Stripe.Checkout.Session, items: OrderItem[], status: OrderStatus,
   opts: { eventCreated: number | null; account: string | null; claim?: Claim },
 ): Promise<Order> {
-  const pi = idOf(session.payment_intent);
-  const absorbed = tx.$with('absorbed', { status: sql<string>`status` }).as(sql`
-    delete from ${orders} where ${orders.paymentIntentId} = ${pi}
-      and ${orders.checkoutSessionId} is null and ${orders.fulfilledAt} is null
-    returning *`);
-  const from = (col: string): SQL => (pi ? sql`(select ${sql.raw(col)} from absorbed)` : sql`null`);
-  const settled = settledStatuses.includes(status);
-  const claim = opts.claim?.cte(tx);
-  const ctes = [...(claim ? [claim] : []), ...(pi ? [absorbed] : [])];
-  const query = (ctes.length ? tx.with(...ctes) : tx).insert(orders).values({
-    checkoutSessionId: session.id,
-    paymentIntentId: pi,
-    subscriptionStripeId: idOf(session.subscription),
+  const row = await upsertOrder(tx, {
+    sessionId: session.id,
+    paymentIntentId: idOf(session.payment_intent),
+    subscriptionId: idOf(session.subscription),
     customerStripeId: idOf(session.customer),
-    email: session.customer_details?.email ?? session.customer_email,
+    email: session.customer_details?.email ?? session.customer_email ?? null,
     mode: session.mode === 'subscription' ? 'subscription' : 'payment',
-    status: forwardStatus(status, sql`coalesce(${from('status')}, 'open')`),
+    status,
     currency: session.currency ?? 'usd',
-    amountSubtotal: session.amount_subtotal,
+    amountSubtotal: session.amount_subtotal ?? null,
     amountTotal: session.amount_total ?? 0,
-    amountRefunded: sql`coalesce(${from('amount_refunded')}, 0)`,
-    applicationFeeAmount: from('application_fee_amount'),
-    chargeId: from('charge_id'),
-    receiptUrl: from('receipt_url'),
-    storeId: sql`coalesce(${from('store_id')}, ${storeOf(opts.account ?? session.metadata?.store_account_id)})::bigint`,
-    items,
-    paidAt: settled ? sql`now()` : from('paid_at'),
-    refundedAt: from('refunded_at'),
-    lastEventAt: claim ? Claim.marker(opts.eventCreated) : opts.eventCreated,
-  });
-  const [order] = await query
-    .onConflictDoUpdate({
-      target: orders.checkoutSessionId,
-      set: {
-        paymentIntentId: sql`coalesce(${orders.paymentIntentId}, excluded.payment_intent_id)`,
-        subscriptionStripeId: sql`coalesce(${orders.subscriptionStripeId}, excluded.subscription_stripe_id)`,
-        customerStripeId: sql`coalesce(excluded.customer_stripe_id, ${orders.customerStripeId})`,
-        email: sql`coalesce(excluded.email, ${orders.email})`,
-        status: forwardStatus(sql`excluded.status`),
-        amountSubtotal: sql`coalesce(excluded.amount_subtotal, ${orders.amountSubtotal})`,
-        amountTotal: sql`excluded.amount_total`,
-        amountRefunded: sql`greatest(${orders.amountRefunded}, excluded.amount_refunded)`,
-        applicationFeeAmount: sql`coalesce(${orders.applicationFeeAmount}, excluded.application_fee_amount)`,
-        chargeId: sql`coalesce(${orders.chargeId}, excluded.charge_id)`,
-        receiptUrl: sql`coalesce(excluded.receipt_url, ${orders.receiptUrl})`,
-        storeId: sql`coalesce(${orders.storeId}, excluded.store_id)`,
-        items: sql`case when jsonb_array_length(excluded.items) > 0 then excluded.items else ${orders.items} end`,
-        paidAt: sql`coalesce(${orders.paidAt}, excluded.paid_at)`,
-        refundedAt: sql`coalesce(${orders.refundedAt}, excluded.refunded_at)`,
-        lastEventAt: sql`greatest(${orders.lastEventAt}, excluded.last_event_at)`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning({ ...getTableColumns(orders), claimed: claim ? Claim.claimedColumn : sql<number>`1` });
-  if (claim) opts.claim!.folded(order?.claimed);
-  const { claimed: _, ...row } = order!;
-  return row;
-}
-
-// Direct charges on a connected account come with `event.account`; the checkout route may
-// also name the store's account in the session metadata.
-function storeOf(account: string | undefined | null): SQL {
-  return account ? sql`(select ${stores.id} from ${stores} where ${stores.accountId} = ${account})` : sql`null`;
+    // Direct charges on a connected account come with `event.account`; the checkout route may
+    // also name the store's account in the session metadata.
+    storeAccountId: opts.account ?? session.metadata?.store_account_id ?? null,
+    items: JSON.stringify(items),
+    eventCreated: opts.eventCreated,
+  }, opts.claim);
+  return orderFromRow(row!);
 }
 
 export function idOf(ref: string | { id: string } | null | undefined): string | null {

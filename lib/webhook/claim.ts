@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { claimEvent, claimReturningId, type EventSource } from './record.js';
+import { p, prepared } from '../db/prepared.js';
+import type { EventSource } from './record.js';
 import type { EventMeta } from './types.js';
 
 /** Thrown inside the transaction when the event was already applied: rolls back, answers 200. */
@@ -12,57 +13,94 @@ export class DuplicateEvent extends Error {
 }
 
 /**
- * The event's claim (see record.ts), spent once per transaction, folded into the handler's
- * first write where possible so that record and effect cost one round trip:
+ * Claims the event inside the transaction that applies it, writing it as `processed` (the
+ * commit makes that true; a rollback makes the row vanish). A concurrent delivery's INSERT
+ * waits on the uncommitted primary key and then sees a conflict: effects happen once. A row
+ * left `failed` by an earlier attempt is taken over, so a retry or a replay can succeed.
+ * Returns the id when claimed, nothing for a duplicate.
+ */
+const claimInsert = sql`insert into webhook_events (id, type, account_id, api_version, stripe_created, payload, status, attempts, source, processed_at)
+  values (${p('claim_id')}, ${p('claim_type')}, ${p('claim_account')}, ${p('claim_api_version')}, ${p('claim_created')},
+    ${p('claim_payload')}::json, 'processed', 1, ${p('claim_source')}, now())
+  on conflict (id) do update set status = 'processed', attempts = webhook_events.attempts + 1, last_error = null,
+    source = excluded.source, processed_at = now(), updated_at = now()
+  where webhook_events.status = 'failed'
+  returning id`;
+
+const claimAlone = prepared<{ id: string }>('webhook_claim', () => claimInsert);
+
+/** How a statement carries the claim (see Claim), or stand-ins when it does not. */
+export interface ClaimSlots {
+  /** `with claim as (…) ` in front of the statement. */
+  with: SQL;
+  /** `claim as (…), ` in front of the statement's own CTEs: `with ${cte}mine as (…)`. */
+  cte: SQL;
+  /** A value that names the claim, so that Postgres runs the claim before the write. */
+  marker(value: SQL): SQL;
+  /** The rows the claim returned: 0 for a duplicate. */
+  claimed: SQL;
+}
+
+const carried: ClaimSlots = {
+  with: sql`with claim as (${claimInsert}) `,
+  cte: sql`claim as (${claimInsert}), `,
+  marker: (value) => sql`(select ${value} from claim)`,
+  claimed: sql`(select count(*)::int from claim)`,
+};
+const absent: ClaimSlots = { with: sql``, cte: sql``, marker: (value) => value, claimed: sql`1` };
+
+/**
+ * A write that can carry the event's claim, so that record and effect cost one round trip:
  *   with claim as (insert into webhook_events … returning id) insert into orders … returning …,
  *     (select count(*) from claim) as claimed
  * The write names `claim` in a value (`marker`), so Postgres runs the claim first: a concurrent
  * duplicate waits on the event's primary key before it touches any other row, then finds the
- * event taken, and the whole transaction is rolled back (DuplicateEvent). Handlers whose first
- * write cannot carry it call `ensure` before writing.
+ * event taken, and the whole transaction is rolled back (DuplicateEvent). Prepared twice: with
+ * the claim, and without it for callers outside the webhook (success page, reconcile).
+ * No row back means a guarded write found a newer state (the event is still claimed).
  */
+export function claimingStatement<Row>(name: string, build: (claim: ClaimSlots) => SQL) {
+  const withClaim = prepared<Row & { claimed: number }>(`${name}_claiming`, () => build(carried));
+  const without = prepared<Row & { claimed: number }>(name, () => build(absent));
+  return async (db: Db, values: Record<string, unknown>, claim?: Claim): Promise<Row | undefined> => {
+    const claimValues = claim?.take();
+    if (!claimValues) return (await without(db, values))[0];
+    const [row] = await withClaim(db, { ...values, ...claimValues });
+    claim!.settle(row?.claimed);
+    return row;
+  };
+}
+
+/** The event's claim, spent once per transaction: folded into the first write, or on its own. */
 export class Claim {
   private state: 'pending' | 'folded' | 'done' = 'pending';
 
   constructor(private readonly meta: EventMeta, private readonly payload: string, private readonly source: EventSource) {}
 
-  /** The CTE for the first write of the transaction; null once the claim is spent. */
-  cte(tx: Db) {
+  /** The claim's values for the first write of the transaction; null once spent. */
+  take(): Record<string, unknown> | null {
     if (this.state !== 'pending') return null;
     this.state = 'folded';
-    return tx.$with('claim', { id: sql<string>`id` }).as(claimReturningId(this.meta, this.payload, this.source));
+    const { id, type, accountId, apiVersion, created } = this.meta;
+    return {
+      claim_id: id, claim_type: type, claim_account: accountId, claim_api_version: apiVersion, claim_created: created,
+      // Cast to json in SQL, not stringified by the driver: the column keeps Stripe's text byte for byte.
+      claim_payload: this.payload, claim_source: this.source,
+    };
   }
-
-  /** `cte` for a statement written with the `sql` template: `with claim as (…) `, or null once spent. */
-  withClause(): SQL | null {
-    if (this.state !== 'pending') return null;
-    this.state = 'folded';
-    return sql`with claim as (${claimReturningId(this.meta, this.payload, this.source)}) `;
-  }
-
-  /** A value naming the CTE, so the claim is evaluated before the write touches its rows. */
-  static marker(value: number | null): SQL<number | null> {
-    return sql`(select ${value}::bigint from claim)`;
-  }
-
-  static readonly claimedColumn = sql<number>`(select count(*)::int from claim)`.mapWith(Number);
 
   /** The folded write's verdict: 0 claimed means another delivery applied the event. */
-  folded(claimed: number | undefined): void {
+  settle(claimed: number | undefined): void {
     this.state = 'done';
-    if (!claimed) throw new DuplicateEvent();
-  }
-
-  /** A folded guarded upsert that returned no row: only a claimed, stale write does that. */
-  foldedStale(): void {
-    this.state = 'done';
+    if (claimed === 0) throw new DuplicateEvent();
   }
 
   /** Claims on its own (one more round trip) unless a write already carried the claim. */
   async ensure(tx: Db): Promise<void> {
     if (this.state === 'done') return;
     if (this.state === 'folded') throw new Error('claim folded into a write that did not report it');
+    const values = this.take()!;
     this.state = 'done';
-    if (!(await claimEvent(tx, this.meta, this.payload, this.source))) throw new DuplicateEvent();
+    if ((await claimAlone(tx, values)).length === 0) throw new DuplicateEvent();
   }
 }

@@ -7,10 +7,13 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
  */
 export type ApplyMode = 'newer' | 'current';
 
-/** The `setWhere` of a guarded upsert: stale writes return no row. */
-export function newerThan(lastEventAt: AnyPgColumn, mode: ApplyMode): SQL {
-  const op = sql.raw(mode === 'current' ? '<=' : '<');
-  return sql`${lastEventAt} is null or excluded.last_event_at is null or ${lastEventAt} ${op} excluded.last_event_at`;
+/**
+ * The `where` of a guarded upsert's DO UPDATE: stale writes return no row. `current` is a
+ * boolean (or a boolean value of the statement) that also lets a same-second write through.
+ */
+export function newerThan(lastEventAt: AnyPgColumn | SQL, current: SQL | boolean): SQL {
+  return sql`${lastEventAt} is null or excluded.last_event_at is null or ${lastEventAt} < excluded.last_event_at
+    or (${current} and ${lastEventAt} = excluded.last_event_at)`;
 }
 
 export type Ordered<T> = { row: T; outcome: 'applied' | 'tie_settled' } | { row: null; outcome: 'stale' };

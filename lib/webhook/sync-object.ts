@@ -1,63 +1,53 @@
-import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { PgInsertValue } from 'drizzle-orm/pg-core';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { customers, prices, products, stores, subscriptions } from '../db/schema.js';
-import { Claim } from './claim.js';
-import { applyOrdered, newerThan, type ApplyMode, type Ordered } from './ordering.js';
+import { p } from '../db/prepared.js';
+import { customers, prices, products, subscriptions } from '../db/schema.js';
+import { claimingStatement, type Claim } from './claim.js';
+import { applyOrdered, newerThan, type Ordered } from './ordering.js';
 
 /** Tables that mirror one Stripe object per row, keyed by `stripe_id`, guarded by `last_event_at`. */
-export type SyncedTable = typeof customers | typeof products | typeof prices | typeof subscriptions;
-type Values<T extends SyncedTable> = PgInsertValue<T>;
+const synced = { customers, products, prices, subscriptions };
+export type SyncedTable = keyof typeof synced;
 
 /**
- * One guarded upsert for every mirrored object: insert, or overwrite the columns given with
- * the event's values when the event is newer than the row's (see ordering.ts for ties).
- * A null `storeId` never erases a known store.
+ * The guarded upsert of one mirrored object: insert, or overwrite the row with the event's
+ * values when the event is newer than the row's (see ordering.ts for ties). Each table lists
+ * its own columns, values, `set` and store; this adds the claim, the guard and the answer.
+ * Run with each column's value plus `stripeId`, `lastEventAt` and `current` (a tie may apply).
  */
-export async function upsertGuarded<T extends SyncedTable>(
-  tx: Db, table: T, values: Values<T>, mode: ApplyMode, claim?: Claim,
-): Promise<{ id: number } | undefined> {
-  const columns = getTableColumns(table) as Record<string, { name: string }>;
-  const set: Record<string, SQL> = { updatedAt: sql`now()` };
-  for (const key of Object.keys(values)) {
-    if (key === 'stripeId') continue;
-    const name = sql.raw(`"${columns[key]!.name}"`);
-    set[key] = key === 'storeId' ? sql`coalesce(excluded.${name}, ${table.storeId})` : sql`excluded.${name}`;
-  }
-  // Drizzle's insert builder cannot be generic over a union of tables; the values are typed above.
-  const cte = claim?.cte(tx);
-  const row = cte ? { ...values, lastEventAt: Claim.marker((values as { lastEventAt?: number | null }).lastEventAt ?? null) } : values;
-  const insert = (cte ? tx.with(cte) : tx).insert(table as typeof customers).values(row as Values<typeof customers>);
-  const rows = await insert
-    .onConflictDoUpdate({ target: table.stripeId, set, setWhere: newerThan(table.lastEventAt, mode) })
-    .returning({ id: table.id, claimed: cte ? Claim.claimedColumn : sql<number>`1` });
-  // Folded: a duplicate's marker is null, which passes the guard, so it always returns a row.
-  if (cte && rows[0]) claim!.folded(rows[0].claimed);
-  else if (cte) claim!.foldedStale();
-  return rows[0];
+export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; storeId: SQL }) {
+  const name = sql.raw(table);
+  return claimingStatement<{ id: number }>(`sync_${table}`, (claim) => sql`${claim.with}
+    insert into ${name} (stripe_id, store_id, ${sql.raw(parts.columns)}, last_event_at)
+    values (${p('stripeId')}, ${parts.storeId}, ${parts.values}, ${claim.marker(sql`${p('lastEventAt')}::bigint`)})
+    on conflict (stripe_id) do update set
+      store_id = coalesce(excluded.store_id, ${name}.store_id), -- a null never erases a known store
+      ${parts.set}, last_event_at = excluded.last_event_at, updated_at = now()
+    where ${newerThan(sql.raw(`${table}.last_event_at`), sql`${p('current')}::boolean`)}
+    returning id, ${claim.claimed} as claimed`);
 }
 
+/** A store's id from its account, in a statement: Connect events land on that store. */
+export const storeOfAccount = (name: string) => sql`(select id from stores where account_id = ${p(name)})`;
+
+export type SyncWrite<O> = (object: O, current: boolean, claim?: Claim) => Promise<{ id: number } | undefined>;
+
 /** Upserts an event's snapshot; on a same-second tie, Stripe's current object is applied. */
-export async function syncOrdered<T extends SyncedTable, O>(tx: Db, table: T, args: {
+export async function syncOrdered<O>(tx: Db, table: SyncedTable, args: {
   stripeId: string;
   object: O;
   created: number | null;
-  toValues: (object: O) => Values<T>;
+  write: SyncWrite<O>;
   refetch: () => Promise<O>;
   claim?: Claim;
 }): Promise<Ordered<{ id: number }>> {
-  const { stripeId } = args;
+  const t = synced[table];
   return applyOrdered({
     created: args.created,
-    apply: (mode) => upsertGuarded(tx, table, args.toValues(args.object), mode, args.claim),
-    lastApplied: async () => (await tx.select({ at: table.lastEventAt }).from(table as typeof customers).where(eq(table.stripeId, stripeId)))[0]?.at,
-    refetchAndApply: async () => upsertGuarded(tx, table, { ...args.toValues(await args.refetch()), lastEventAt: args.created }, 'current'),
+    apply: (mode) => args.write(args.object, mode === 'current', args.claim),
+    lastApplied: async () => (await tx.select({ at: t.lastEventAt }).from(t).where(eq(t.stripeId, args.stripeId)))[0]?.at,
+    refetchAndApply: async () => args.write(await args.refetch(), true),
   });
-}
-
-/** The store of a connected account, as a subquery: Connect events land on that store. */
-export function storeIdOf(account: string | null | undefined): SQL<number | null> {
-  return account ? sql`(select ${stores.id} from ${stores} where ${stores.accountId} = ${account})` : sql`null`;
 }
 
 export function outcomeNote<T>(result: Ordered<T>, what: string): string {

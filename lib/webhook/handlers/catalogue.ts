@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Claim } from '../claim.js';
-import { prices, products } from '../../db/schema.js';
+import { p } from '../../db/prepared.js';
 import { getStripe } from '../../stripe/client.js';
-import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
+import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 // Destination charges sell the platform's prices, so a store's products live on the platform,
@@ -19,22 +19,39 @@ function storeAccount(event: { account?: string | null }, metadata: Stripe.Metad
 type ProductEvent = EventOf<'product.created' | 'product.updated' | 'product.deleted'>;
 type PriceEvent = EventOf<'price.created' | 'price.updated' | 'price.deleted'>;
 
+const upsertProduct = syncStatement('products', {
+  columns: 'name, description, images, active',
+  storeId: storeOfAccount('storeAccount'),
+  values: sql`${p('name')}, ${p('description')}, ${p('images')}::jsonb, ${p('active')}`,
+  set: sql`name = excluded.name, description = excluded.description, images = excluded.images, active = excluded.active`,
+});
+
+// An untagged price belongs to its product's store (Stripe sends product.created first).
+const upsertPrice = syncStatement('prices', {
+  columns: 'product_stripe_id, currency, unit_amount, type, recurring_interval, active',
+  storeId: sql`coalesce(${storeOfAccount('storeAccount')}, (select store_id from products where stripe_id = ${p('product')}))`,
+  values: sql`${p('product')}, ${p('currency')}, ${p('unitAmount')}, ${p('type')}, ${p('interval')}, ${p('active')}`,
+  set: sql`product_stripe_id = excluded.product_stripe_id, currency = excluded.currency, unit_amount = excluded.unit_amount,
+    type = excluded.type, recurring_interval = excluded.recurring_interval, active = excluded.active`,
+});
+
 async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
   const deleted = event.type === 'product.deleted';
-  const result = await syncOrdered<typeof products, Stripe.Product>(tx, products, {
+  const result = await syncOrdered<Stripe.Product>(tx, 'products', {
     stripeId: event.data.object.id,
     object: event.data.object,
     // A deletion is final: nothing to re-read on a tie, and Stripe would answer 404.
     created: deleted ? null : event.created,
-    toValues: (p) => ({
-      stripeId: p.id,
-      storeId: storeIdOf(storeAccount(event, p.metadata)),
-      name: p.name,
-      description: p.description ?? null,
-      images: p.images ?? [],
-      active: deleted ? false : p.active,
+    write: (product, current, claim) => upsertProduct(tx, {
+      stripeId: product.id,
+      storeAccount: storeAccount(event, product.metadata),
+      name: product.name,
+      description: product.description ?? null,
+      images: JSON.stringify(product.images ?? []),
+      active: deleted ? false : product.active,
       lastEventAt: event.created,
-    }),
+      current,
+    }, claim),
     refetch: () => getStripe().products.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,
   });
@@ -43,22 +60,22 @@ async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
 
 async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
   const deleted = event.type === 'price.deleted';
-  const result = await syncOrdered<typeof prices, Stripe.Price>(tx, prices, {
+  const result = await syncOrdered<Stripe.Price>(tx, 'prices', {
     stripeId: event.data.object.id,
     object: event.data.object,
     created: deleted ? null : event.created,
-    toValues: (p) => ({
-      stripeId: p.id,
-      productStripeId: productId(p),
-      // An untagged price belongs to its product's store (Stripe sends product.created first).
-      storeId: sql`coalesce(${storeIdOf(storeAccount(event, p.metadata))}, (select ${products.storeId} from ${products} where ${products.stripeId} = ${productId(p)}))`,
-      currency: p.currency,
-      unitAmount: p.unit_amount,
-      type: p.recurring ? 'recurring' : 'one_time',
-      recurringInterval: p.recurring?.interval ?? null,
-      active: deleted ? false : p.active,
+    write: (price, current, claim) => upsertPrice(tx, {
+      stripeId: price.id,
+      storeAccount: storeAccount(event, price.metadata),
+      product: productId(price),
+      currency: price.currency,
+      unitAmount: price.unit_amount,
+      type: price.recurring ? 'recurring' : 'one_time',
+      interval: price.recurring?.interval ?? null,
+      active: deleted ? false : price.active,
       lastEventAt: event.created,
-    }),
+      current,
+    }, claim),
     refetch: () => getStripe().prices.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,
   });

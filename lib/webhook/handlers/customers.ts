@@ -1,30 +1,39 @@
+import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import { p } from '../../db/prepared.js';
 import type { Claim } from '../claim.js';
-import { customers } from '../../db/schema.js';
 import { getStripe } from '../../stripe/client.js';
-import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
+import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 type CustomerEvent = EventOf<'customer.created' | 'customer.updated' | 'customer.deleted'>;
 
-function values(customer: Stripe.Customer | Stripe.DeletedCustomer, event: CustomerEvent) {
-  const deleted = event.type === 'customer.deleted' || customer.deleted === true;
-  return {
-    stripeId: customer.id,
-    storeId: storeIdOf(event.account),
-    ...('email' in customer ? { email: customer.email, name: customer.name ?? null } : {}),
-    deleted,
-    lastEventAt: event.created,
-  };
-}
+// A deleted customer arrives without email and name: `details` false keeps the ones we had.
+const upsertCustomer = syncStatement('customers', {
+  columns: 'email, name, deleted',
+  storeId: storeOfAccount('account'),
+  values: sql`${p('email')}, ${p('name')}, ${p('deleted')}`,
+  set: sql`email = case when ${p('details')}::boolean then excluded.email else customers.email end,
+    name = case when ${p('details')}::boolean then excluded.name else customers.name end,
+    deleted = excluded.deleted`,
+});
 
 async function syncCustomer(tx: Db, event: CustomerEvent, claim: Claim) {
-  const result = await syncOrdered<typeof customers, Stripe.Customer | Stripe.DeletedCustomer>(tx, customers, {
+  const result = await syncOrdered<Stripe.Customer | Stripe.DeletedCustomer>(tx, 'customers', {
     stripeId: event.data.object.id,
     object: event.data.object,
     created: event.created,
-    toValues: (c) => values(c, event),
+    write: (customer, current, claim) => upsertCustomer(tx, {
+      stripeId: customer.id,
+      account: event.account ?? null,
+      details: 'email' in customer,
+      email: 'email' in customer ? customer.email : null,
+      name: 'email' in customer ? (customer.name ?? null) : null,
+      deleted: event.type === 'customer.deleted' || customer.deleted === true,
+      lastEventAt: event.created,
+      current,
+    }, claim),
     refetch: () => getStripe().customers.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,
   });

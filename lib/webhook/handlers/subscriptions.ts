@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import { Claim } from '../claim.js';
-import { customers, subscriptions } from '../../db/schema.js';
+import { p, prepared } from '../../db/prepared.js';
+import { claimingStatement, type Claim } from '../claim.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
-import { outcomeNote, storeIdOf, syncOrdered } from '../sync-object.js';
+import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 type SubscriptionEvent = EventOf<'customer.subscription.created' | 'customer.subscription.updated' | 'customer.subscription.deleted'>;
@@ -21,24 +21,37 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
   return {
     stripeId: sub.id,
     customerStripeId: idOf(sub.customer),
-    storeId: storeIdOf(event.account ?? idOf(sub.transfer_data?.destination)),
+    storeAccount: event.account ?? idOf(sub.transfer_data?.destination),
     status: sub.status,
-    priceIds: items.map((i) => i.price.id),
+    priceIds: JSON.stringify(items.map((i) => i.price.id)),
     productIds: [...new Set(items.map((i) => idOf(i.price.product)).filter((p): p is string => p !== null))],
-    currentPeriodStart: period?.current_period_start ?? null,
-    currentPeriodEnd: period?.current_period_end ?? null,
+    periodStart: period?.current_period_start ?? null,
+    periodEnd: period?.current_period_end ?? null,
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     lastEventAt: event.created,
   };
 }
 
+const upsertSubscription = syncStatement('subscriptions', {
+  columns: 'customer_stripe_id, status, price_ids, product_ids, current_period_start, current_period_end, cancel_at_period_end',
+  storeId: storeOfAccount('storeAccount'),
+  values: sql`${p('customerStripeId')}, ${p('status')}, ${p('priceIds')}::jsonb, ${p('productIds')}::jsonb,
+    ${p('periodStart')}, ${p('periodEnd')}, ${p('cancelAtPeriodEnd')}`,
+  set: sql`customer_stripe_id = excluded.customer_stripe_id, status = excluded.status, price_ids = excluded.price_ids,
+    product_ids = excluded.product_ids, current_period_start = excluded.current_period_start,
+    current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end`,
+});
+
 async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) {
   let applied: Stripe.Subscription = event.data.object;
-  const result = await syncOrdered<typeof subscriptions, Stripe.Subscription>(tx, subscriptions, {
+  const result = await syncOrdered<Stripe.Subscription>(tx, 'subscriptions', {
     stripeId: applied.id,
     object: applied,
     created: event.created,
-    toValues: (s) => values((applied = s), event),
+    write: (s, current, claim) => {
+      const v = values((applied = s), event);
+      return upsertSubscription(tx, { ...v, productIds: JSON.stringify(v.productIds), current }, claim);
+    },
     refetch: () => getStripe().subscriptions.retrieve(applied.id, {}, onAccount(event.account)),
     claim,
   });
@@ -46,45 +59,43 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) 
   return outcomeNote(result, 'subscription');
 }
 
+// One entitlement per product; the email is the customer's, when we know them.
+const upsertEntitlements = prepared('entitlements_subscription', () => sql`
+  insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
+  select ${p('subscription')}, product, ${p('customer')}, (select email from customers where stripe_id = ${p('customer')}),
+    ${p('active')}::boolean, case when ${p('active')}::boolean then null else now() end
+  from jsonb_array_elements_text(${p('products')}::jsonb) as product
+  on conflict (subscription_stripe_id, product_stripe_id) do update set
+    active = excluded.active,
+    revoked_at = excluded.revoked_at,
+    granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end`);
+
 /** Entitlements follow the subscription: active/trialing grant, canceled/unpaid revoke. */
 async function followEntitlements(tx: Db, sub: ReturnType<typeof values>): Promise<void> {
   const active = GRANTING.has(sub.status);
   if (!active && !REVOKING.has(sub.status)) return;
-  const email = sql`(select ${customers.email} from ${customers} where ${customers.stripeId} = ${sub.customerStripeId})`;
-  await tx.execute(sql`
-    insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
-    select ${sub.stripeId}, p, ${sub.customerStripeId}, ${email}, ${active}, case when ${active} then null else now() end
-    from jsonb_array_elements_text(${JSON.stringify(sub.productIds)}::jsonb) as p
-    on conflict (subscription_stripe_id, product_stripe_id) do update set
-      active = excluded.active,
-      revoked_at = excluded.revoked_at,
-      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end`);
+  await upsertEntitlements(tx, {
+    subscription: sub.stripeId, customer: sub.customerStripeId, active, products: JSON.stringify(sub.productIds),
+  });
 }
 
-/** The invoice outcome is recorded on its subscription (a placeholder row if it came first). */
+// A placeholder row if the invoice came first; it has no event time, so the subscription's own
+// events always win over it. The claim is named in that value so that it runs first (claim.ts).
+const recordInvoice = claimingStatement('subscriptions_invoice', (claim) => sql`${claim.with}
+  insert into subscriptions (stripe_id, customer_stripe_id, store_id, status, latest_invoice_status, last_event_at)
+  values (${p('subscription')}, ${p('customer')}, ${storeOfAccount('account')}, 'incomplete', ${p('outcome')},
+    ${claim.marker(sql`null::bigint`)})
+  on conflict (stripe_id) do update set latest_invoice_status = excluded.latest_invoice_status, updated_at = now()
+  returning ${claim.claimed} as claimed`);
+
+/** The invoice outcome is recorded on its subscription. */
 async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
   const invoice = event.data.object;
   const subscription = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscription) return 'invoice without subscription';
-  const cte = claim.cte(tx);
-  const [row] = await (cte ? tx.with(cte) : tx)
-    .insert(subscriptions)
-    .values({
-      stripeId: subscription,
-      customerStripeId: idOf(invoice.customer),
-      storeId: storeIdOf(event.account),
-      status: 'incomplete',
-      latestInvoiceStatus: event.type === 'invoice.paid' ? 'paid' : 'payment_failed',
-      // Names the claim so it runs first (claim.ts); a placeholder row has no event time.
-      lastEventAt: cte ? sql`(select null::bigint from claim)` : null,
-    })
-    .onConflictDoUpdate({
-      target: subscriptions.stripeId,
-      set: { latestInvoiceStatus: sql`excluded.latest_invoice_status`, updatedAt: sql`now()` },
-    })
-    .returning({ claimed: cte ? Claim.claimedColumn : sql<number>`1` });
-  if (cte) claim.folded(row?.claimed);
-  return `invoice ${event.type === 'invoice.paid' ? 'paid' : 'payment failed'} on ${subscription}`;
+  const outcome = event.type === 'invoice.paid' ? 'paid' : 'payment_failed';
+  await recordInvoice(tx, { subscription, customer: idOf(invoice.customer), account: event.account ?? null, outcome }, claim);
+  return `invoice ${outcome === 'paid' ? 'paid' : 'payment failed'} on ${subscription}`;
 }
 
 export const subscriptionHandlers: HandlerMap = {
