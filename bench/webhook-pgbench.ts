@@ -2,41 +2,46 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildEvent } from '../local/stripe-emulator/index.js';
 
-// The statements one `customer.created` delivery sends, as our server sends them: BEGIN, the
-// event claim folded into the guarded upsert (one statement, see lib/webhook/claim.ts), COMMIT.
-function script(): string {
-  const payload = JSON.stringify(buildEvent('customer.created'), null, 2).replace(/'/g, "''");
-  return `\\set n random(1, 2000000000)
-BEGIN;
-with claim as (
-  insert into webhook_events (id, type, account_id, api_version, stripe_created, payload, status, attempts, source, processed_at)
-  values ('evt_pgb_' || :n || '_' || :client_id, 'customer.created', null, '2026-10-28.endive', 1790000000, '${payload}'::json, 'processed', 1, 'webhook', now())
-  on conflict (id) do update set status = 'processed', attempts = webhook_events.attempts + 1 where webhook_events.status = 'failed' returning id)
-insert into customers (stripe_id, store_id, email, name, deleted, last_event_at)
-  values ('cus_pgb_' || :n || '_' || :client_id, null, 'shopper@example.com', 'Demo Shopper', false, (select 1790000000::bigint from claim))
-  on conflict (stripe_id) do update set store_id = coalesce(excluded.store_id, customers.store_id), email = excluded.email, name = excluded.name,
-    deleted = excluded.deleted, last_event_at = excluded.last_event_at, updated_at = now()
-  where customers.last_event_at is null or excluded.last_event_at is null or customers.last_event_at < excluded.last_event_at
-  returning id, (select count(*)::int from claim);
-END;
-`;
+/** A statement as the server sent it to Postgres (text with $n, and its values). */
+export interface SentStatement {
+  text: string;
+  values: unknown[];
 }
 
-/** Transactions per second pgbench reaches with the same statements, or null if it cannot run. */
-export function pgbenchTps(database: string, clients: number, seconds = 5): number | null {
+/**
+ * A pgbench script that sends exactly the statements the server sent for one delivery, values
+ * written in as literals, except the ids in `unique` (event and object ids), which get a
+ * fresh suffix per transaction so that every run inserts, as a new event would.
+ */
+export function scriptFor(statements: SentStatement[], unique: string[]): string {
+  const literal = (v: unknown): string => {
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    const s = String(v);
+    if (unique.includes(s)) return `'${s}_' || :n || '_' || :client_id`;
+    return `'${s.replace(/'/g, "''")}'`;
+  };
+  const body = statements.map((st) => `${st.text.replace(/\$(\d+)/g, (_, i: string) => literal(st.values[Number(i) - 1])).replace(/\s*\n\s*/g, ' ')};`);
+  return `\\set n random(1, 2000000000)\n${body.join('\n')}\n`;
+}
+
+/** Transactions per second pgbench reaches with the script, or null if it cannot run. */
+export function pgbenchTps(database: string, script: string, clients: number, seconds = 5): number | null {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgbench-'));
   const file = path.join(dir, 'event.sql');
-  writeFileSync(file, script());
+  writeFileSync(file, script);
   try {
+    // Prepared, as the server's statements are (lib/db/prepared.ts); BEGIN and COMMIT too.
     const out = execFileSync('pgbench', [
-      '-n', '-h', '127.0.0.1', '-U', 'postgres', '-M', 'extended', '-f', file,
+      '-n', '-h', '127.0.0.1', '-U', 'postgres', '-M', 'prepared', '-f', file,
       '-c', String(clients), '-j', '2', '-T', String(seconds), database,
     ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const m = /tps = ([\d.]+)/.exec(out);
     return m ? Number(m[1]) : null;
-  } catch {
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? err);
+    console.error(`  pgbench: ${stderr.split('\n').find((l) => /error|fatal|not found/i.test(l)) ?? stderr.slice(0, 200)}`);
     return null;
   }
 }

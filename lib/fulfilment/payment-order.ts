@@ -26,7 +26,7 @@ export interface PaymentFacts {
 }
 
 // Status moves are checked in SQL (forwardStatus) so that concurrent or stale writers cannot
-// move an order backwards; `settled` stamps paid_at, `refunded` stamps refunded_at.
+// move an order backwards; a settled status stamps paid_at, a full refund refunded_at.
 const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_payment', (claim) => sql`${claim.with}
   insert into orders (payment_intent_id, charge_id, store_id, customer_stripe_id, email, status, currency, amount_total,
     amount_refunded, application_fee_amount, receipt_url, paid_at, refunded_at, last_event_at)

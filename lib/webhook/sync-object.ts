@@ -13,6 +13,7 @@ export type SyncedTable = keyof typeof synced;
  * The guarded upsert of one mirrored object: insert, or overwrite the row with the event's
  * values when the event is newer than the row's (see ordering.ts for ties). Each table lists
  * its own columns, values, `set` and store; this adds the claim, the guard and the answer.
+ * A null store never erases a known one.
  * Run with each column's value plus `stripeId`, `lastEventAt` and `current` (a tie may apply).
  */
 export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; storeId: SQL }) {
@@ -21,7 +22,7 @@ export function syncStatement(table: SyncedTable, parts: { columns: string; valu
     insert into ${name} (stripe_id, store_id, ${sql.raw(parts.columns)}, last_event_at)
     values (${p('stripeId')}, ${parts.storeId}, ${parts.values}, ${claim.marker(sql`${p('lastEventAt')}::bigint`)})
     on conflict (stripe_id) do update set
-      store_id = coalesce(excluded.store_id, ${name}.store_id), -- a null never erases a known store
+      store_id = coalesce(excluded.store_id, ${name}.store_id),
       ${parts.set}, last_event_at = excluded.last_event_at, updated_at = now()
     where ${newerThan(sql.raw(`${table}.last_event_at`), sql`${p('current')}::boolean`)}
     returning id, ${claim.claimed} as claimed`);
