@@ -26,6 +26,7 @@ const envSchema = z.object({
   STRIPE_API_BASE: url,
   DATABASE_URL: pattern(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DATABASE_DRIVER: z.optional(z.enum(['neon', 'pg', 'pglite'])),
+  DATABASE_PREPARED_STATEMENTS: z._default(z.enum(['on', 'off']), 'on'),
   PGLITE_DATA_DIR: optional,
   NEON_WS_PROXY: optional,
   UPSTASH_REDIS_REST_URL: url,

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { Driver } from '../../lib/db/client.js';
@@ -7,9 +7,13 @@ import { startTestApp } from '../support/app.js';
 import { deliver, event, orderByPi } from './support.js';
 
 // The other webhook suites run on the Neon driver. The webhook's statements are named prepared
-// statements (lib/db/prepared.ts): the same purchase, on the local `pg` driver and on the
-// embedded one, with deliveries at once so that several pooled connections prepare each name.
-const drivers: Driver[] = inject('postgres') ? ['pg', 'pglite'] : ['pglite'];
+// statements (lib/db/prepared.ts): the same purchases, on the local `pg` driver (named, and
+// unnamed as DATABASE_PREPARED_STATEMENTS=off sends them) and on the embedded one, delivered at
+// once so that several pooled connections prepare each name.
+const cases: Array<{ driver: Driver; prepared: 'on' | 'off' }> = [
+  ...(inject('postgres') ? [{ driver: 'pg', prepared: 'on' }, { driver: 'pg', prepared: 'off' }] as const : []),
+  { driver: 'pglite', prepared: 'on' },
+];
 
 /** A session, its PaymentIntent and its charge, sharing one payment intent; the charge first. */
 function purchase(n: number) {
@@ -27,9 +31,9 @@ function purchase(n: number) {
   return { pi, events: [charge, session, intent] };
 }
 
-describe.each(drivers)('webhook statements on the %s driver', (driver) => {
+describe.each(cases)('webhook statements on the $driver driver, prepared statements $prepared', ({ driver, prepared }) => {
   it('purchases, customers, catalogue and subscriptions leave their rows; a duplicate changes nothing', async () => {
-    const app = await startTestApp({ driver });
+    const app = await startTestApp({ driver, env: { DATABASE_PREPARED_STATEMENTS: prepared } });
     try {
       const purchases = Array.from({ length: 12 }, (_, i) => purchase(i));
       const others = [
@@ -65,6 +69,17 @@ describe.each(drivers)('webhook statements on the %s driver', (driver) => {
       expect(again).toEqual({ status: 200, body: { status: 'duplicate' } });
       // One per purchase, and the subscription's own.
       expect(await app.db.select().from(entitlements)).toHaveLength(purchases.length + 1);
+
+      if (driver === 'pg') {
+        // Ten at once hold every pooled connection: the names each one prepared, or none.
+        const perConnection = await Promise.all(Array.from({ length: 10 }, async () => {
+          const res = await app.db.execute<{ n: number }>(sql`select (select count(*)::int from pg_prepared_statements
+            where name in ('orders_payment_claiming', 'orders_session_claiming', 'sync_customers_claiming')) as n, pg_sleep(0.05)`);
+          return (res as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+        }));
+        if (prepared === 'on') expect(Math.max(...perConnection)).toBeGreaterThan(0);
+        else expect(perConnection.every((n) => n === 0)).toBe(true);
+      }
     } finally {
       await app.stop();
     }
