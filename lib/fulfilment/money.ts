@@ -1,30 +1,34 @@
 // Stripe amounts are integers in the currency's minor unit; zero-decimal currencies (JPY,
-// KRW…) have no minor unit. Intl knows the digits for each ISO currency; its formatters are
-// costly to build, so one is kept per currency.
+// KRW…) have no minor unit. Intl knows the digits for each ISO currency; its formatters (and
+// their resolved options) are costly to build, so one of each is kept per currency.
 // https://docs.stripe.com/currencies#zero-decimal
-const formatters = new Map<string, Intl.NumberFormat | null>();
+interface Currency {
+  format: Intl.NumberFormat | null;
+  digits: number;
+}
+const currencies = new Map<string, Currency>();
 
-function formatter(currency: string): Intl.NumberFormat | null {
+function currencyOf(currency: string): Currency {
   const code = currency.toUpperCase();
-  if (!formatters.has(code)) {
-    let f: Intl.NumberFormat | null = null;
+  let c = currencies.get(code);
+  if (!c) {
     try {
-      f = new Intl.NumberFormat('en', { style: 'currency', currency: code });
+      const format = new Intl.NumberFormat('en', { style: 'currency', currency: code });
+      c = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
     } catch {
-      f = null; // not an ISO currency Intl knows: plain digits below
+      c = { format: null, digits: 2 }; // not an ISO currency Intl knows: plain digits below
     }
-    formatters.set(code, f);
+    currencies.set(code, c);
   }
-  return formatters.get(code)!;
+  return c;
 }
 
 export function minorDigits(currency: string): number {
-  return formatter(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+  return currencyOf(currency).digits;
 }
 
 export function formatMoney(amount: number, currency: string): string {
-  const f = formatter(currency);
-  const digits = minorDigits(currency);
+  const { format, digits } = currencyOf(currency);
   const major = amount / 10 ** digits;
-  return f ? f.format(major) : `${major.toFixed(digits)} ${currency.toUpperCase()}`;
+  return format ? format.format(major) : `${major.toFixed(digits)} ${currency.toUpperCase()}`;
 }
