@@ -9,6 +9,9 @@ import { applyOrdered, newerThan, type Ordered } from './ordering.js';
 const synced = { customers, products, prices, subscriptions };
 export type SyncedTable = keyof typeof synced;
 
+/** The written row's id, as the driver returns a bigint. */
+export interface SyncedRow { id: string | number }
+
 /**
  * The guarded upsert of one mirrored object: insert, or overwrite the row with the event's
  * values when the event is newer than the row's (see ordering.ts for ties). Each table lists
@@ -18,7 +21,7 @@ export type SyncedTable = keyof typeof synced;
  */
 export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; storeId: SQL }) {
   const name = sql.raw(table);
-  return claimingStatement<{ id: number }>(`sync_${table}`, (claim) => sql`${claim.with}
+  return claimingStatement<SyncedRow>(`sync_${table}`, (claim) => sql`${claim.with}
     insert into ${name} (stripe_id, store_id, ${sql.raw(parts.columns)}, last_event_at)
     values (${p('stripeId')}, ${parts.storeId}, ${parts.values}, ${claim.marker(sql`${p('lastEventAt')}::bigint`)})
     on conflict (stripe_id) do update set
@@ -31,7 +34,7 @@ export function syncStatement(table: SyncedTable, parts: { columns: string; valu
 /** A store's id from its account, in a statement: Connect events land on that store. */
 export const storeOfAccount = (name: string) => sql`(select id from stores where account_id = ${p(name)})`;
 
-export type SyncWrite<O> = (object: O, current: boolean, claim?: Claim) => Promise<{ id: number } | undefined>;
+export type SyncWrite<O> = (object: O, current: boolean, claim?: Claim) => Promise<SyncedRow | undefined>;
 
 /** Upserts an event's snapshot; on a same-second tie, Stripe's current object is applied. */
 export async function syncOrdered<O>(tx: Db, table: SyncedTable, args: {
@@ -41,7 +44,7 @@ export async function syncOrdered<O>(tx: Db, table: SyncedTable, args: {
   write: SyncWrite<O>;
   refetch: () => Promise<O>;
   claim?: Claim;
-}): Promise<Ordered<{ id: number }>> {
+}): Promise<Ordered<SyncedRow>> {
   const t = synced[table];
   return applyOrdered({
     created: args.created,
