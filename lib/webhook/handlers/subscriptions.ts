@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import { p, prepared } from '../../db/prepared.js';
+import { p } from '../../db/prepared.js';
 import { claimingStatement, type Claim } from '../claim.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
@@ -32,6 +32,8 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
   };
 }
 
+// Entitlements follow the subscription in the same statement: one per product, granted while
+// `active`/`trialing`, revoked once `canceled`/`unpaid`; other statuses leave them (`follow`).
 const upsertSubscription = syncStatement('subscriptions', {
   columns: 'customer_stripe_id, status, price_ids, product_ids, current_period_start, current_period_end, cancel_at_period_end',
   storeId: storeOfAccount('storeAccount'),
@@ -40,43 +42,35 @@ const upsertSubscription = syncStatement('subscriptions', {
   set: sql`customer_stripe_id = excluded.customer_stripe_id, status = excluded.status, price_ids = excluded.price_ids,
     product_ids = excluded.product_ids, current_period_start = excluded.current_period_start,
     current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end`,
+  then: sql`, entitled as (
+    insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
+    select ${p('stripeId')}, product, ${p('customerStripeId')},
+      (select email from customers where stripe_id = ${p('customerStripeId')}),
+      ${p('active')}::boolean, case when ${p('active')}::boolean then null else now() end
+    from up, jsonb_array_elements_text(${p('productIds')}::jsonb) as product
+    where ${p('follow')}::boolean
+    on conflict (subscription_stripe_id, product_stripe_id) do update set
+      active = excluded.active,
+      revoked_at = excluded.revoked_at,
+      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end)`,
 });
 
 async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) {
-  let applied: Stripe.Subscription = event.data.object;
   const result = await syncOrdered<Stripe.Subscription>(tx, 'subscriptions', {
-    stripeId: applied.id,
-    object: applied,
+    stripeId: event.data.object.id,
+    object: event.data.object,
     created: event.created,
     write: (s, current, claim) => {
-      const v = values((applied = s), event);
-      return upsertSubscription(tx, { ...v, productIds: JSON.stringify(v.productIds), current }, claim);
+      const v = values(s, event);
+      const active = GRANTING.has(v.status);
+      return upsertSubscription(tx, {
+        ...v, productIds: JSON.stringify(v.productIds), current, active, follow: active || REVOKING.has(v.status),
+      }, claim);
     },
-    refetch: () => getStripe().subscriptions.retrieve(applied.id, {}, onAccount(event.account)),
+    refetch: () => getStripe().subscriptions.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,
   });
-  if (result.outcome !== 'stale') await followEntitlements(tx, values(applied, event));
   return outcomeNote(result, 'subscription');
-}
-
-// One entitlement per product; the email is the customer's, when we know them.
-const upsertEntitlements = prepared('entitlements_subscription', () => sql`
-  insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
-  select ${p('subscription')}, product, ${p('customer')}, (select email from customers where stripe_id = ${p('customer')}),
-    ${p('active')}::boolean, case when ${p('active')}::boolean then null else now() end
-  from jsonb_array_elements_text(${p('products')}::jsonb) as product
-  on conflict (subscription_stripe_id, product_stripe_id) do update set
-    active = excluded.active,
-    revoked_at = excluded.revoked_at,
-    granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end`);
-
-/** Entitlements follow the subscription: active/trialing grant, canceled/unpaid revoke. */
-async function followEntitlements(tx: Db, sub: ReturnType<typeof values>): Promise<void> {
-  const active = GRANTING.has(sub.status);
-  if (!active && !REVOKING.has(sub.status)) return;
-  await upsertEntitlements(tx, {
-    subscription: sub.stripeId, customer: sub.customerStripeId, active, products: JSON.stringify(sub.productIds),
-  });
 }
 
 // A placeholder row if the invoice came first; it has no event time, so the subscription's own
