@@ -1,37 +1,22 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { entitlements, orders } from '../db/schema.js';
-import { confirmationEmail } from './confirmation-email.js';
+import { confirmationEmail, type ConfirmationInput } from './confirmation-email.js';
 import { settledList, settledStatuses } from './order-status.js';
 import { p, prepared } from '../db/prepared.js';
 
 type Order = typeof orders.$inferSelect;
 
 /**
- * Fulfils an order exactly once, whoever calls first (webhook, success page, reconcile): the
- * `fulfilled_at IS NULL` guard in the UPDATE is the lock, so concurrent callers serialise on
- * the row and only one sees it. In the same statement (one round trip) it grants one
- * entitlement per purchased product and queues one confirmation email. An order with no line
- * items yet (a payment seen before its checkout session) waits until the session brings them.
- * A refund that arrived before the payment leaves the order `refunded`: its entitlements are
- * then created already revoked, the same final state as the natural order. A subscription's
- * entitlements follow the subscription instead (handlers/subscriptions.ts).
- * `known` is the caller's fresh copy of the row (saves reading it); returns whether it fulfilled.
+ * Fulfilment, in SQL, for the orders a statement has just marked fulfilled, which it lists in a
+ * CTE named `f` (id, email, customer_stripe_id, status, items, mode): one entitlement per
+ * product of a one-time purchase and one confirmation email, each at most once per order (the
+ * unique keys). A refund that arrived before the payment leaves the order `refunded`: its
+ * entitlements are then created already revoked, the same final state as the natural order.
+ * A subscription's entitlements follow the subscription instead (handlers/subscriptions.ts).
+ * Named values: the email's parts around the order number (`emailValues`).
  */
-export async function fulfil(tx: Db, orderId: number, known?: Order): Promise<boolean> {
-  const order = known ?? (await tx.select().from(orders).where(eq(orders.id, orderId)))[0];
-  if (!order || !fulfilmentDue(order)) return false;
-  const mail = confirmationEmail({ orderId, currency: order.currency, amountTotal: order.amountTotal, items: order.items });
-  const [row] = await fulfilOrder(tx, { orderId, subject: mail.subject, text: mail.text, html: mail.html });
-  return (row?.n ?? 0) > 0;
-}
-
-const fulfilOrder = prepared<{ n: number }>('orders_fulfil', () => sql`
-  with f as (
-    update orders set fulfilled_at = now(), updated_at = now()
-    where id = ${p('orderId')} and fulfilled_at is null and status in (${settledList}) and jsonb_array_length(items) > 0
-    returning id, email, customer_stripe_id, status, items, mode
-  ), granted as (
+export const fulfilmentEffects = sql`, granted as (
     insert into entitlements (order_id, product_stripe_id, customer_stripe_id, email, active, revoked_at)
     select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
       f.status <> 'refunded', case when f.status = 'refunded' then now() end
@@ -40,9 +25,52 @@ const fulfilOrder = prepared<{ n: number }>('orders_fulfil', () => sql`
     on conflict (order_id, product_stripe_id) do nothing
   ), queued as (
     insert into email_outbox (order_id, to_address, subject, body_text, body_html)
-    select f.id, f.email, ${p('subject')}, ${p('text')}, ${p('html')} from f where f.email is not null
+    select f.id, f.email,
+      ${p('subjectBefore')}::text || f.id::text || ${p('subjectAfter')}::text,
+      ${p('textBefore')}::text || f.id::text || ${p('textAfter')}::text,
+      ${p('htmlBefore')}::text || f.id::text || ${p('htmlAfter')}::text
+    from f where f.email is not null
     on conflict (order_id) do nothing
-  )
+  )`;
+
+/** The confirmation of an order with these items, as `fulfilmentEffects` takes it. */
+export function emailValues(order: ConfirmationInput) {
+  const { subject, text, html } = confirmationEmail(order);
+  return {
+    subjectBefore: subject[0], subjectAfter: subject[1],
+    textBefore: text[0], textAfter: text[1],
+    htmlBefore: html[0], htmlAfter: html[1],
+  };
+}
+
+/** In SQL: an order with this status and these items is due for fulfilment (see fulfilmentDue). */
+export function fulfilmentDueSql(status: SQL, items: SQL): SQL {
+  return sql`(${status}) in (${settledList}) and jsonb_array_length(${items}) > 0`;
+}
+
+/**
+ * Fulfils an order exactly once, whoever calls first (webhook, success page, reconcile): the
+ * `fulfilled_at IS NULL` guard in the UPDATE is the lock, so concurrent callers serialise on
+ * the row and only one sees it. In the same statement (one round trip) it grants and queues
+ * (`fulfilmentEffects`). An order with no line items yet (a payment seen before its checkout
+ * session) waits until the session brings them; the session's own upsert fulfils in its
+ * statement (session-order.ts). `known` is the caller's fresh copy of the row (saves reading
+ * it); returns whether it fulfilled.
+ */
+export async function fulfil(tx: Db, orderId: number, known?: Order): Promise<boolean> {
+  const order = known ?? (await tx.select().from(orders).where(eq(orders.id, orderId)))[0];
+  if (!order || !fulfilmentDue(order)) return false;
+  const mail = emailValues({ currency: order.currency, amountTotal: order.amountTotal, items: order.items });
+  const [row] = await fulfilOrder(tx, { orderId, ...mail });
+  return (row?.n ?? 0) > 0;
+}
+
+const fulfilOrder = prepared<{ n: number }>('orders_fulfil', () => sql`
+  with f as (
+    update orders set fulfilled_at = now(), updated_at = now()
+    where id = ${p('orderId')} and fulfilled_at is null and ${fulfilmentDueSql(sql`status`, sql`items`)}
+    returning id, email, customer_stripe_id, status, items, mode
+  )${fulfilmentEffects}
   select count(*)::int as n from f`);
 
 /** Whether `fulfil` would do anything for this row: saves a round trip when it would not. */
