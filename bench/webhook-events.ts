@@ -50,6 +50,8 @@ export function oneOfEach(): Array<{ label: string; event: Event }> {
     { label: 'payment_intent.succeeded (after the session)', event: intent! },
     { label: 'charge.succeeded (after the session)', event: charge! },
     { label: 'customer.subscription.updated', event: buildEvent('customer.subscription.updated') },
+    { label: 'invoice.paid', event: buildEvent('invoice.paid') },
+    { label: 'account.updated (first sighting: builds the store)', event: buildEvent('account.updated') },
     { label: 'issuing_card.created (ignored type)', event: { ...buildEvent('customer.created'), type: 'issuing_card.created' } },
     { label: 'duplicate delivery', event: session! },
   ];

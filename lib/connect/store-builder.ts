@@ -2,12 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
-import { stores } from '../db/schema.js';
+import { p } from '../db/prepared.js';
+import { stores, type StoreStatus } from '../db/schema.js';
 import { getStripe } from '../stripe/client.js';
-import type { Claim } from '../webhook/claim.js';
-import { applyOrdered, newerThan, type ApplyMode } from '../webhook/ordering.js';
+import { claimingStatement, type Claim } from '../webhook/claim.js';
+import { applyOrdered, newerThan } from '../webhook/ordering.js';
 import { businessName, pagesFor, storeStatus } from './store-pages.js';
-import { slugify, uniqueSlugSql } from './store-slug.js';
+import { slugify, slugValues, uniqueSlugSql, uniqueSlugValue } from './store-slug.js';
 
 export type Store = typeof stores.$inferSelect;
 
@@ -16,8 +17,14 @@ export interface StoreOptions {
   eventCreated: number | null;
   /** `account.application.authorized`: a disconnected store may come back. */
   reconnect?: boolean;
-  /** The webhook's event claim, spent before the first write (webhook/claim.ts). */
+  /** The webhook's event claim, folded into the store upsert (webhook/claim.ts). */
   claim?: Claim;
+}
+
+/** What the webhook and the onboarding return need of the store they wrote. */
+export interface StoreWritten {
+  slug: string;
+  status: StoreStatus;
 }
 
 /**
@@ -25,61 +32,59 @@ export interface StoreOptions {
  * status and details current afterwards without clobbering what the seller edited. Returns
  * null when a newer event already applied (the stale snapshot is dropped).
  */
-export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, opts: StoreOptions): Promise<Store | null> {
-  // Account events are rare: the claim takes its own round trip rather than a second statement shape.
-  await opts.claim?.ensure(db);
+export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, opts: StoreOptions): Promise<StoreWritten | null> {
   const result = await applyOrdered({
     created: opts.eventCreated,
-    apply: (mode) => writeStore(db, account, opts, mode),
+    apply: (mode) => writeStore(db, account, opts, mode === 'current', opts.claim),
     lastApplied: async () => (await db.select({ at: stores.lastEventAt }).from(stores).where(eq(stores.accountId, account.id)))[0]?.at,
-    refetchAndApply: async () => writeStore(db, await getStripe().accounts.retrieve(account.id), opts, 'current'),
+    refetchAndApply: async () => writeStore(db, await getStripe().accounts.retrieve(account.id), opts, true),
   });
   return result.row;
 }
 
-async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, mode: ApplyMode): Promise<Store | undefined> {
+// `details`: before onboarding collects a business name, keep the name the seller typed at
+// sign-up. `reconnect` (`account.application.authorized`): a disconnected store may come back.
+const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) => sql`${claim.with}
+  insert into stores (account_id, slug, name, email, country, status, charges_enabled, payouts_enabled, disabled_reason,
+    pages, settings, last_event_at)
+  values (${p('accountId')}, ${uniqueSlugValue}, ${p('name')}, ${p('email')}, ${p('country')}, ${p('status')},
+    ${p('chargesEnabled')}, ${p('payoutsEnabled')}, ${p('disabledReason')}, ${p('pages')}::jsonb, ${p('settings')}::jsonb,
+    ${claim.marker(sql`${p('eventCreated')}::bigint`)})
+  on conflict (account_id) do update set
+    name = case when ${p('details')}::boolean and stores.seller_edited_at is null then excluded.name else stores.name end,
+    pages = case when ${p('details')}::boolean and stores.seller_edited_at is null then excluded.pages else stores.pages end,
+    email = coalesce(excluded.email, stores.email),
+    country = coalesce(excluded.country, stores.country),
+    status = case when ${p('reconnect')}::boolean or stores.status <> 'disconnected' then excluded.status else stores.status end,
+    charges_enabled = excluded.charges_enabled,
+    payouts_enabled = excluded.payouts_enabled,
+    disabled_reason = excluded.disabled_reason,
+    settings = stores.settings || jsonb_build_object('currency', excluded.settings->'currency'),
+    last_event_at = coalesce(excluded.last_event_at, stores.last_event_at),
+    updated_at = now()
+  where ${newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`)}
+  returning slug, status, ${claim.claimed} as claimed`);
+
+async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, current: boolean, claim?: Claim): Promise<StoreWritten | undefined> {
   const named = businessName(account);
   const name = named ?? account.email ?? account.id;
-  const wantedSlug = account.metadata?.store_slug || slugify(name);
-  // Before onboarding collects a business name, keep the name the seller typed at sign-up.
-  const takeDetails = sql.raw(named ? 'true' : 'false');
-  const [row] = await db
-    .insert(stores)
-    .values({
-      accountId: account.id,
-      slug: uniqueSlugSql(wantedSlug, account.id),
-      name,
-      email: account.email ?? account.business_profile?.support_email ?? null,
-      country: account.country ?? null,
-      status: storeStatus(account),
-      chargesEnabled: account.charges_enabled ?? false,
-      payoutsEnabled: account.payouts_enabled ?? false,
-      disabledReason: account.requirements?.disabled_reason ?? null,
-      pages: pagesFor(name, account),
-      settings: { currency: account.default_currency ?? 'usd', feeBps: getConfig().PLATFORM_FEE_BPS },
-      lastEventAt: opts.eventCreated,
-    })
-    .onConflictDoUpdate({
-      target: stores.accountId,
-      set: {
-        name: sql`case when ${takeDetails} and ${stores.sellerEditedAt} is null then excluded.name else ${stores.name} end`,
-        pages: sql`case when ${takeDetails} and ${stores.sellerEditedAt} is null then excluded.pages else ${stores.pages} end`,
-        email: sql`coalesce(excluded.email, ${stores.email})`,
-        country: sql`coalesce(excluded.country, ${stores.country})`,
-        status: opts.reconnect
-          ? sql`excluded.status`
-          : sql`case when ${stores.status} = 'disconnected' then ${stores.status} else excluded.status end`,
-        chargesEnabled: sql`excluded.charges_enabled`,
-        payoutsEnabled: sql`excluded.payouts_enabled`,
-        disabledReason: sql`excluded.disabled_reason`,
-        settings: sql`${stores.settings} || jsonb_build_object('currency', excluded.settings->'currency')`,
-        lastEventAt: sql`coalesce(excluded.last_event_at, ${stores.lastEventAt})`,
-        updatedAt: sql`now()`,
-      },
-      setWhere: newerThan(stores.lastEventAt, mode === 'current'),
-    })
-    .returning();
-  return row;
+  return upsertStore(db, {
+    accountId: account.id,
+    ...slugValues(account.metadata?.store_slug || slugify(name), account.id),
+    name,
+    email: account.email ?? account.business_profile?.support_email ?? null,
+    country: account.country ?? null,
+    status: storeStatus(account),
+    chargesEnabled: account.charges_enabled ?? false,
+    payoutsEnabled: account.payouts_enabled ?? false,
+    disabledReason: account.requirements?.disabled_reason ?? null,
+    pages: JSON.stringify(pagesFor(name, account)),
+    settings: JSON.stringify({ currency: account.default_currency ?? 'usd', feeBps: getConfig().PLATFORM_FEE_BPS }),
+    eventCreated: opts.eventCreated,
+    details: named !== null,
+    reconnect: opts.reconnect ?? false,
+    current,
+  }, claim);
 }
 
 export interface PendingStoreInput {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { p } from '../db/prepared.js';
 import { stores } from '../db/schema.js';
 
 /** "Café Zoë & Co." → "cafe-zoe-co". */
@@ -21,6 +22,13 @@ export function slugify(name: string): string {
  * whichever writes first picks the slug and the other keeps it.
  */
 export function uniqueSlugSql(wanted: string, accountId: string): SQL<string> {
-  const fallback = `${wanted}-${accountId.slice(-6).toLowerCase()}`;
-  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${wanted}) then ${fallback} else ${wanted} end`;
+  const { slug, fallbackSlug } = slugValues(wanted, accountId);
+  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${slug}) then ${fallbackSlug} else ${slug} end`;
+}
+
+/** The same choice in a prepared statement (lib/db/prepared.ts), from `slugValues`. */
+export const uniqueSlugValue = sql<string>`case when exists (select 1 from stores where slug = ${p('slug')}) then ${p('fallbackSlug')} else ${p('slug')} end`;
+
+export function slugValues(wanted: string, accountId: string): { slug: string; fallbackSlug: string } {
+  return { slug: wanted, fallbackSlug: `${wanted}-${accountId.slice(-6).toLowerCase()}` };
 }
