@@ -19,8 +19,7 @@ async function authorized(tx: Db, event: EventOf<'account.application.authorized
 
 async function deauthorized(tx: Db, event: EventOf<'account.application.deauthorized'>, claim: Claim) {
   if (!event.account) return 'no account on event';
-  await claim.ensure(tx);
-  const changed = await markStoreDisconnected(tx, event.account, event.created);
+  const changed = await markStoreDisconnected(tx, event.account, event.created, claim);
   return changed ? 'store disconnected' : 'stale: a newer account event was already applied';
 }
 
