@@ -26,10 +26,17 @@ function purchase(): Event[] {
   return [session, intent, charge];
 }
 
+const others = ['customer.created', 'customer.updated', 'product.updated', 'price.created', 'customer.subscription.updated', 'invoice.paid'];
+
+/** How often each type occurs in `eventMix`, in eighteenths. */
+export const mixWeights: Record<string, number> = {
+  'checkout.session.completed': 4, 'payment_intent.succeeded': 4, 'charge.succeeded': 4,
+  ...Object.fromEntries(others.map((t) => [t, 1])),
+};
+
 /** A realistic mix: purchases dominate, then customers, catalogue and billing churn. */
 export function eventMix(n: number): Event[] {
   const out: Event[] = [];
-  const others = ['customer.created', 'customer.updated', 'product.updated', 'price.created', 'customer.subscription.updated', 'invoice.paid'];
   for (let i = 0; out.length < n; i++) {
     if (i % 3 !== 2) out.push(...purchase());
     else out.push(buildEvent(others[Math.floor(i / 3) % others.length]!));
@@ -37,20 +44,25 @@ export function eventMix(n: number): Event[] {
   return shuffle(out.slice(0, n));
 }
 
-/** One fresh event of each main type, for counting database round trips. */
-export function oneOfEach(): Array<{ label: string; event: Event }> {
+/**
+ * One fresh event of each main type, for counting database round trips. `mix` marks the one
+ * whose statements stand for that type of the mix when pgbench replays it.
+ */
+export function oneOfEach(): Array<{ label: string; event: Event; mix?: string }> {
   const [session, intent, charge] = purchase();
   const [session2, , charge2] = purchase();
   return [
-    { label: 'customer.created', event: buildEvent('customer.created') },
-    { label: 'product.updated', event: buildEvent('product.updated') },
-    { label: 'charge.succeeded (first sighting: creates the order)', event: charge2! },
+    { label: 'customer.created', event: buildEvent('customer.created'), mix: 'customer.created' },
+    { label: 'customer.updated', event: buildEvent('customer.updated'), mix: 'customer.updated' },
+    { label: 'product.updated', event: buildEvent('product.updated'), mix: 'product.updated' },
+    { label: 'price.created', event: buildEvent('price.created'), mix: 'price.created' },
+    { label: 'charge.succeeded (first sighting: creates the order)', event: charge2!, mix: 'charge.succeeded' },
     { label: 'checkout.session.completed (joins it, fulfils)', event: session2! },
-    { label: 'checkout.session.completed (new order, fulfils)', event: session! },
-    { label: 'payment_intent.succeeded (after the session)', event: intent! },
+    { label: 'checkout.session.completed (new order, fulfils)', event: session!, mix: 'checkout.session.completed' },
+    { label: 'payment_intent.succeeded (after the session)', event: intent!, mix: 'payment_intent.succeeded' },
     { label: 'charge.succeeded (after the session)', event: charge! },
-    { label: 'customer.subscription.updated', event: buildEvent('customer.subscription.updated') },
-    { label: 'invoice.paid', event: buildEvent('invoice.paid') },
+    { label: 'customer.subscription.updated', event: buildEvent('customer.subscription.updated'), mix: 'customer.subscription.updated' },
+    { label: 'invoice.paid', event: buildEvent('invoice.paid'), mix: 'invoice.paid' },
     { label: 'account.updated (first sighting: builds the store)', event: buildEvent('account.updated') },
     { label: 'issuing_card.created (ignored type)', event: { ...buildEvent('customer.created'), type: 'issuing_card.created' } },
     { label: 'duplicate delivery', event: session! },

@@ -9,27 +9,51 @@ export interface SentStatement {
   values: unknown[];
 }
 
+// A value that is a Stripe id on its own (not inside the JSON payload).
+const STRIPE_ID = /^(evt|cus|prod|price|sub|in|pi|ch|cs|acct)_[A-Za-z0-9_]+$/;
+
 /**
  * A pgbench script that sends exactly the statements the server sent for one delivery, values
- * written in as literals, except the ids in `unique` (event and object ids), which get a
- * fresh suffix per transaction so that every run inserts, as a new event would.
+ * written in as literals, except Stripe ids, which get a fresh suffix per transaction so that
+ * every run inserts, as a new event would.
  */
-export function scriptFor(statements: SentStatement[], unique: string[]): string {
+export function scriptFor(statements: SentStatement[]): string {
   const literal = (v: unknown): string => {
     if (v === null || v === undefined) return 'null';
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     const s = String(v);
-    if (unique.includes(s)) return `'${s}_' || :n || '_' || :client_id`;
-    return `'${s.replace(/'/g, "''")}'`;
+    if (STRIPE_ID.test(s)) return `'${s}_' || :n || '_' || :client_id`;
+    // pgbench reads `:name` as a variable even inside a literal (`"quantity":1` in JSON), and a
+    // command must stay on one line: colons and newlines go in as escapes of an E'' literal.
+    if (!/[:\n\\]/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+    return `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/:/g, '\\x3a').replace(/\n/g, '\\n')}'`;
   };
-  const body = statements.map((st) => `${st.text.replace(/\$(\d+)/g, (_, i: string) => literal(st.values[Number(i) - 1])).replace(/\s*\n\s*/g, ' ')};`);
+  const body = statements.map((st) => `${st.text.replace(/\s*\n\s*/g, ' ').replace(/\$(\d+)/g, (_, i: string) => literal(st.values[Number(i) - 1]))};`);
   return `\\set n random(1, 2000000000)\n${body.join('\n')}\n`;
+}
+
+/**
+ * Transactions per second of a mix, from pgbench on each type's script alone: time per
+ * transaction is the weighted mean of the types' (one script per run: with -M prepared,
+ * PostgreSQL 15's pgbench reuses statement names across `-f file@weight` scripts and `\\if`
+ * branches, and aborts).
+ */
+export function pgbenchMixTps(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 2): number | null {
+  let time = 0;
+  let weights = 0;
+  for (const { script, weight } of parts) {
+    const tps = pgbenchTps(database, script, clients, seconds);
+    if (tps === null) return null;
+    time += weight / tps;
+    weights += weight;
+  }
+  return weights / time;
 }
 
 /** Transactions per second pgbench reaches with the script, or null if it cannot run. */
 export function pgbenchTps(database: string, script: string, clients: number, seconds = 5): number | null {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgbench-'));
-  const file = path.join(dir, 'event.sql');
+  const file = path.join(dir, 'events.sql');
   writeFileSync(file, script);
   try {
     // Prepared, as the server's statements are (lib/db/prepared.ts); BEGIN and COMMIT too.
