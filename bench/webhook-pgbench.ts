@@ -38,7 +38,7 @@ export function scriptFor(statements: SentStatement[]): string {
  * PostgreSQL 15's pgbench reuses statement names across `-f file@weight` scripts and `\\if`
  * branches, and aborts).
  */
-export function pgbenchMixTps(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 2): number | null {
+export function pgbenchMixTps(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 3): number | null {
   let time = 0;
   let weights = 0;
   for (const { script, weight } of parts) {

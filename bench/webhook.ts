@@ -60,7 +60,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
     console.log(`\nServer peak RSS: ${peak.toFixed(0)} MB`);
-    if (process.env.BENCH_SHOW_PGBENCH) for (const [type, script] of scripts) console.log(`\npgbench, ${type}:\n${script.slice(0, 600)}`);
+    if (process.env.BENCH_SHOW_PGBENCH) for (const [type, script] of scripts) console.log(`\npgbench, ${type}:\n${script}`);
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
