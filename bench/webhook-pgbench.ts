@@ -33,10 +33,8 @@ export function scriptFor(statements: SentStatement[]): string {
 }
 
 /**
- * Transactions per second of a mix, from pgbench on each type's script alone: time per
- * transaction is the weighted mean of the types' (one script per run: with -M prepared,
- * PostgreSQL 15's pgbench reuses statement names across `-f file@weight` scripts and `\\if`
- * branches, and aborts).
+ * Transactions per second of a mix, from pgbench on each type's script alone: the time per
+ * transaction is the mean of the types', weighted as the mix is.
  */
 export function pgbenchMixTps(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 3): number | null {
   let time = 0;

@@ -17,6 +17,10 @@ export async function runWebhook(argv: string[]): Promise<void> {
   const n = Number(flag(argv, '--events') ?? 3000);
   const levels = (flag(argv, '--levels') ?? '1,16,64').split(',').map(Number);
   const database = await createTestDatabase('pg');
+  // pgbench writes into a database of its own, so that its rows neither slow the next level
+  // down nor share its tables' growth.
+  const pgbenchDatabase = await createTestDatabase('pg');
+  await migrate(pgbenchDatabase.env.DATABASE_URL!);
   const server = await startServer(database.env);
   try {
     const read = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
@@ -51,7 +55,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
         const t = argv.includes('--no-pgbench') ? null : tps();
         return t === null ? 'n/a' : `${t.toFixed(0)} (${((rate / t) * 100).toFixed(0)} %)`;
       };
-      rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (${((after.sysMs - before.sysMs) / n).toFixed(2)}) | ${pgCpu} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${vs(() => pgbenchTps(database.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMixTps(database.name, mixScripts, c))} |`);
+      rows.push(`| ${c} | ${n} | ${rate.toFixed(0)} | ${((after.cpuMs - before.cpuMs) / n).toFixed(3)} (${((after.sysMs - before.sysMs) / n).toFixed(2)}) | ${pgCpu} | ${fmt(percentile(sorted, 50))} | ${fmt(percentile(sorted, 95))} | ${fmt(percentile(sorted, 99))} | ${((after.statements - before.statements) / n).toFixed(2)} | ${r.errors} | ${vs(() => pgbenchTps(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMixTps(pgbenchDatabase.name, mixScripts, c))} |`);
     }
     const peak = (await stats()).maxRssMb;
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
@@ -65,6 +69,19 @@ export async function runWebhook(argv: string[]): Promise<void> {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
     await database.drop();
+    await pgbenchDatabase.drop();
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  const [{ default: pg }, { drizzle }, { migrateDb }] = await Promise.all([
+    import('pg'), import('drizzle-orm/node-postgres'), import('../lib/db/migrate.js'),
+  ]);
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await migrateDb(drizzle(pool) as never, 'pg');
+  } finally {
+    await pool.end();
   }
 }
 
