@@ -56,7 +56,7 @@ const absent: ClaimSlots = { with: sql``, cte: sql``, marker: (value) => value, 
  * The write names `claim` in a value (`marker`), so Postgres runs the claim first: a concurrent
  * duplicate waits on the event's primary key before it touches any other row, then finds the
  * event taken, and the whole transaction is rolled back (DuplicateEvent). Prepared twice: with
- * the claim, and without it for callers outside the webhook (success page, reconcile).
+ * the claim, and without it (the success page, the onboarding return, a tie's second write).
  * No row back means a guarded write found a newer state (the event is still claimed).
  */
 export function claimingStatement<Row>(name: string, build: (claim: ClaimSlots) => SQL) {
