@@ -23,12 +23,16 @@ export function slugify(name: string): string {
  */
 export function uniqueSlugSql(wanted: string, accountId: string): SQL<string> {
   const { slug, fallbackSlug } = slugValues(wanted, accountId);
-  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${slug}) then ${fallbackSlug} else ${slug} end`;
+  return slugChoice(sql`${slug}`, sql`${fallbackSlug}`);
 }
 
 /** The same choice in a prepared statement (lib/db/prepared.ts), from `slugValues`. */
-export const uniqueSlugValue = sql<string>`case when exists (select 1 from stores where slug = ${p('slug')}) then ${p('fallbackSlug')} else ${p('slug')} end`;
+export const uniqueSlugValue = slugChoice(sql`${p('slug')}`, sql`${p('fallbackSlug')}`);
 
 export function slugValues(wanted: string, accountId: string): { slug: string; fallbackSlug: string } {
   return { slug: wanted, fallbackSlug: `${wanted}-${accountId.slice(-6).toLowerCase()}` };
+}
+
+function slugChoice(slug: SQL, fallback: SQL): SQL<string> {
+  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${slug}) then ${fallback} else ${slug} end`;
 }

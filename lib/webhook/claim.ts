@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { p, prepared } from '../db/prepared.js';
-import type { EventSource } from './record.js';
+import { prepared } from '../db/prepared.js';
+import { eventColumns, eventRow, eventValues, type EventSource } from './record.js';
 import type { EventMeta } from './types.js';
 
 /** Thrown inside the transaction when the event was already applied: rolls back, answers 200. */
@@ -19,9 +19,8 @@ export class DuplicateEvent extends Error {
  * left `failed` by an earlier attempt is taken over, so a retry or a replay can succeed.
  * Returns the id when claimed, nothing for a duplicate.
  */
-const claimInsert = sql`insert into webhook_events (id, type, account_id, api_version, stripe_created, payload, status, attempts, source, processed_at)
-  values (${p('claim_id')}, ${p('claim_type')}, ${p('claim_account')}, ${p('claim_api_version')}, ${p('claim_created')},
-    ${p('claim_payload')}::json, 'processed', 1, ${p('claim_source')}, now())
+const claimInsert = sql`insert into webhook_events (${eventColumns}, status, attempts, processed_at)
+  values (${eventRow}, 'processed', 1, now())
   on conflict (id) do update set status = 'processed', attempts = webhook_events.attempts + 1, last_error = null,
     source = excluded.source, processed_at = now(), updated_at = now()
   where webhook_events.status = 'failed'
@@ -81,12 +80,7 @@ export class Claim {
   take(): Record<string, unknown> | null {
     if (this.state !== 'pending') return null;
     this.state = 'folded';
-    const { id, type, accountId, apiVersion, created } = this.meta;
-    return {
-      claim_id: id, claim_type: type, claim_account: accountId, claim_api_version: apiVersion, claim_created: created,
-      // Cast to json in SQL, not stringified by the driver: the column keeps Stripe's text byte for byte.
-      claim_payload: this.payload, claim_source: this.source,
-    };
+    return eventValues(this.meta, this.payload, this.source);
   }
 
   /** The folded write's verdict: 0 claimed means another delivery applied the event. */

@@ -24,7 +24,7 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
     storeAccount: event.account ?? idOf(sub.transfer_data?.destination),
     status: sub.status,
     priceIds: JSON.stringify(items.map((i) => i.price.id)),
-    productIds: [...new Set(items.map((i) => idOf(i.price.product)).filter((p): p is string => p !== null))],
+    productIds: JSON.stringify([...new Set(items.map((i) => idOf(i.price.product)).filter((p): p is string => p !== null))]),
     periodStart: period?.current_period_start ?? null,
     periodEnd: period?.current_period_end ?? null,
     cancelAtPeriodEnd: sub.cancel_at_period_end,
@@ -61,11 +61,8 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) 
     object: event.data.object,
     created: event.created,
     write: (s, current, claim) => {
-      const v = values(s, event);
-      const active = GRANTING.has(v.status);
-      return upsertSubscription(tx, {
-        ...v, productIds: JSON.stringify(v.productIds), current, active, follow: active || REVOKING.has(v.status),
-      }, claim);
+      const active = GRANTING.has(s.status);
+      return upsertSubscription(tx, { ...values(s, event), current, active, follow: active || REVOKING.has(s.status) }, claim);
     },
     refetch: () => getStripe().subscriptions.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,
