@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
+import { retryUniqueRace } from '../db/unique-race.js';
 import { findHandler } from './dispatch.js';
 import { Claim, DuplicateEvent } from './claim.js';
 import { recordFailure, recordIgnored, type EventSource } from './record.js';
@@ -41,9 +42,8 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
       throw err;
     });
   try {
-    // A unique violation means another event created the same order a moment ago, in a
-    // transaction we could not see; trying once more sees it and joins it.
-    return await attempt().catch((err: unknown) => (pgCode(err) === '23505' ? attempt() : Promise.reject(err)));
+    // Another event may have created the same order a moment ago, in a transaction we could not see.
+    return await retryUniqueRace(attempt);
   } catch (err) {
     const error = describeError(err);
     await recordFailure(db, meta, payload, opts.source, error);
@@ -56,15 +56,6 @@ function describeError(err: unknown): string {
   const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (inner instanceof Error) return `${inner.name}: ${inner.message}`.slice(0, 500);
   return 'non-error thrown';
-}
-
-function pgCode(err: unknown): string | undefined {
-  let e = err as { code?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (typeof e.code === 'string') return e.code;
-    e = e.cause as typeof e;
-  }
-  return undefined;
 }
 
 export type { IncomingEvent };
