@@ -29,3 +29,17 @@ export function postgresCpuMs(): number | null {
   }
   return found ? ticks * 10 : null; // USER_HZ is 100 on Linux
 }
+
+/**
+ * CPU time the hypervisor took from this VM so far (the `steal` column of /proc/stat, all
+ * cores), or null off Linux. On a shared VM it is why the same code's CPU per event drifts
+ * from run to run: a run with more steal is slower and looks costlier.
+ */
+export function stealMs(): number | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    return Number(cpu[8]) * 10; // user nice system idle iowait irq softirq steal
+  } catch {
+    return null;
+  }
+}

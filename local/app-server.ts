@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { MAX_BODY_BYTES } from '../lib/http/body.js';
+import { bufferedRequest, MAX_BODY_BYTES } from '../lib/http/body.js';
 import { invoke, matchPath, type Route } from '../lib/http/route.js';
 import { errorResponse } from '../lib/http/respond.js';
 import { ApiError } from '../lib/http/errors.js';
@@ -72,11 +72,11 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
     if (Array.isArray(v)) v.forEach((item) => headers.append(k, item));
     else if (v !== undefined) headers.set(k, v);
   }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  // The body is read into one Buffer before the Request is built: wrapping the socket with
-  // Readable.toWeb costs several times more CPU per request (a web stream per request, a
-  // promise per chunk) than the route's work on a small webhook. See bench/README.md.
-  return new Request(url, { method: req.method, headers, body: hasBody ? (await readBody(req)) as Uint8Array<ArrayBuffer> : undefined });
+  if (req.method === 'GET' || req.method === 'HEAD') return new Request(url, { method: req.method, headers });
+  // Read into one Buffer and handed to lib's body reader as it is: a web stream around the
+  // socket (Readable.toWeb), or even around the Buffer, costs more CPU per request than a
+  // small webhook's own work. See bench/README.md.
+  return bufferedRequest(url, { method: req.method, headers }, await readBody(req));
 }
 
 /**

@@ -4,10 +4,28 @@ import { useEnglishMessages } from './zod-messages.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+// Bodies that a Node adapter (local/app-server) has already read into memory, handed over
+// with the Request instead of wrapped in a web stream for readRawBody to read back: on a
+// webhook, that stream cost more CPU than checking the signature (bench/README.md). Every
+// request body in lib is read here, so nothing else looks for it on `req.body`.
+const buffered = new WeakMap<Request, Buffer>();
+
+/** A Request whose body is already in memory (`init` carries no body). */
+export function bufferedRequest(url: string, init: RequestInit, body: Buffer): Request {
+  const req = new Request(url, init);
+  buffered.set(req, body);
+  return req;
+}
+
 /** Reads the raw body, refusing more than `limit` bytes without buffering all of it. */
 export async function readRawBody(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > limit) throw tooLarge(limit);
+  const inMemory = buffered.get(req);
+  if (inMemory) {
+    if (inMemory.byteLength > limit) throw tooLarge(limit);
+    return inMemory.toString('utf8');
+  }
   if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

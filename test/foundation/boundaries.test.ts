@@ -29,6 +29,13 @@ describe('shipped code boundaries', () => {
     expect(resolved.filter((p) => p.startsWith('local') || p.startsWith('test'))).toEqual([]);
   });
 
+  // A Node adapter may hand the body over already read (bufferedRequest): only lib/http/body.ts
+  // knows where to find it, so every route reads its body through it.
+  it('reads request bodies only through lib/http/body.ts', () => {
+    const readers = files.filter((f) => /\b(req|request)\.(body\b|text\(|json\(|arrayBuffer\(|formData\(|blob\(|bytes\()/.test(readFileSync(f, 'utf8')));
+    expect(readers).toEqual(['lib/http/body.ts']);
+  });
+
   it('reads process.env only in lib/config', () => {
     const readers = files.filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')));
     expect(readers).toEqual(['lib/config/index.ts']);

@@ -44,6 +44,38 @@ describe('npm run dev', () => {
     expect((await missing.json()).error.code).toBe('not_found');
   });
 
+  it('hands request bodies to the routes, within each route\'s limit, with or without a declared length', async () => {
+    const json = await fetch(`${base}/api/create-checkout-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ priceId: 'price_demo_tshirt_usd', quantity: 2 }),
+    });
+    expect(json.status).toBe(200);
+    expect((await json.json()).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const form = await fetch(`${base}/api/create-checkout-session`, { method: 'POST', body: new URLSearchParams({ priceId: 'nope' }) });
+    expect(form.status).toBe(400);
+    expect((await form.json()).error.fields).toEqual([expect.objectContaining({ path: 'priceId' })]);
+    // Chunked: no content-length for the route to refuse up front, so the read itself must.
+    const chunked = (bytes: number) => new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let sent = 0; sent < bytes; sent += 64 * 1024) c.enqueue(new Uint8Array(Math.min(64 * 1024, bytes - sent)).fill(0x20));
+        c.close();
+      },
+    });
+    const post = (route: string, bytes: number) => fetch(`${base}${route}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body: chunked(bytes), duplex: 'half',
+    } as RequestInit);
+    const checkout = await post('/api/create-checkout-session', 17 * 1024);
+    expect(checkout.status).toBe(413);
+    expect((await checkout.json()).error.code).toBe('payload_too_large');
+    const webhook = await post('/api/webhook', 1024 * 1024 + 1);
+    expect(webhook.status).toBe(413);
+    expect((await webhook.json()).error.code).toBe('payload_too_large');
+    const inLimit = await post('/api/webhook', 1024);
+    expect(inLimit.status).toBe(400);
+    expect((await inLimit.json()).error.code).toBe('invalid_signature');
+  });
+
   it('wires the emulator and the app together: a paid session is delivered, signed, to the webhook', async () => {
     const u = new URL(emulatorUrl);
     const stripe = new Stripe('sk_test_emulator', { host: u.hostname, port: u.port, protocol: 'http' });
