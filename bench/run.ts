@@ -2,6 +2,7 @@
 const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> = {
   cold: async () => (await import('./cold.js')).runCold,
   webhook: async () => (await import('./webhook.js')).runWebhook,
+  'webhook-ab': async () => (await import('./webhook-ab.js')).runWebhookAb,
 };
 
 const [which, ...rest] = process.argv.slice(2);

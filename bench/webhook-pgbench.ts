@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { postgresCpuMs } from './pg-cpu.js';
 
 /** A statement as the server sent it to Postgres (text with $n, and its values). */
 export interface SentStatement {
@@ -32,35 +33,49 @@ export function scriptFor(statements: SentStatement[]): string {
   return `\\set n random(1, 2000000000)\n${body.join('\n')}\n`;
 }
 
-/**
- * Transactions per second of a mix, from pgbench on each type's script alone: the time per
- * transaction is the mean of the types', weighted as the mix is.
- */
-export function pgbenchMixTps(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 3): number | null {
-  let time = 0;
-  let weights = 0;
-  for (const { script, weight } of parts) {
-    const tps = pgbenchTps(database, script, clients, seconds);
-    if (tps === null) return null;
-    time += weight / tps;
-    weights += weight;
-  }
-  return weights / time;
+/** What pgbench reached: transactions per second, and Postgres's CPU per transaction (or null). */
+export interface PgbenchResult {
+  tps: number;
+  postgresMs: number | null;
 }
 
-/** Transactions per second pgbench reaches with the script, or null if it cannot run. */
-export function pgbenchTps(database: string, script: string, clients: number, seconds = 5): number | null {
+/**
+ * A mix, from pgbench on each type's script alone: the time per transaction, and Postgres's CPU
+ * per transaction, are the means of the types', weighted as the mix is.
+ */
+export function pgbenchMix(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds = 3): PgbenchResult | null {
+  let time = 0;
+  let cpu: number | null = 0;
+  let weights = 0;
+  for (const { script, weight } of parts) {
+    const r = pgbench(database, script, clients, seconds);
+    if (r === null) return null;
+    time += weight / r.tps;
+    cpu = cpu === null || r.postgresMs === null ? null : cpu + weight * r.postgresMs;
+    weights += weight;
+  }
+  return { tps: weights / time, postgresMs: cpu === null ? null : cpu / weights };
+}
+
+/** What pgbench reaches with the script, or null if it cannot run. */
+export function pgbench(database: string, script: string, clients: number, seconds = 5): PgbenchResult | null {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgbench-'));
   const file = path.join(dir, 'events.sql');
   writeFileSync(file, script);
   try {
+    const before = postgresCpuMs();
     // Prepared, as the server's statements are (lib/db/prepared.ts); BEGIN and COMMIT too.
     const out = execFileSync('pgbench', [
       '-n', '-h', '127.0.0.1', '-U', 'postgres', '-M', 'prepared', '-f', file,
       '-c', String(clients), '-j', '2', '-T', String(seconds), database,
     ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const m = /tps = ([\d.]+)/.exec(out);
-    return m ? Number(m[1]) : null;
+    const after = postgresCpuMs();
+    const tps = /tps = ([\d.]+)/.exec(out);
+    const count = /number of transactions actually processed: (\d+)/.exec(out);
+    if (!tps) return null;
+    // A little high: the connections' start-up counts too.
+    const postgresMs = before === null || after === null || !count ? null : (after - before) / Number(count[1]);
+    return { tps: Number(tps[1]), postgresMs };
   } catch (err) {
     const stderr = String((err as { stderr?: unknown }).stderr ?? err);
     console.error(`  pgbench: ${stderr.split('\n').find((l) => /error|fatal|not found/i.test(l)) ?? stderr.slice(0, 200)}`);

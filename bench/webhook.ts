@@ -6,9 +6,9 @@ import { createTestDatabase } from '../test/support/db.js';
 import { eventMix, mixWeights, oneOfEach } from './webhook-events.js';
 import { load, percentile, post, sign } from './webhook-load.js';
 import { postgresCpuMs, stealMs } from './pg-cpu.js';
-import { pgbenchMixTps, pgbenchTps, scriptFor, type SentStatement } from './webhook-pgbench.js';
+import { pgbench, pgbenchMix, scriptFor, type PgbenchResult, type SentStatement } from './webhook-pgbench.js';
 
-const SECRET = 'whsec_bench_platform';
+export const SECRET = 'whsec_bench_platform';
 
 interface Stats { statements: number; cpuMs: number; sysMs: number; maxRssMb: number }
 interface Run {
@@ -92,20 +92,22 @@ export async function runWebhook(argv: string[]): Promise<void> {
       const median = (pick: (r: Run) => number) => { const v = all.map(pick).sort((a, b) => a - b); return v[Math.floor((v.length - 1) / 2)]!; };
       const pg = all.some((r) => r.postgresMs === null) ? 'n/a' : median((r) => r.postgresMs!).toFixed(2);
       const steal = all.some((r) => r.stealPct === null) ? 'n/a' : all.map((r) => r.stealPct!.toFixed(0)).join(' / ');
-      const vs = (tps: () => number | null) => {
+      const vs = (run: () => PgbenchResult | null) => {
         if (argv.includes('--no-pgbench')) return 'n/a';
         const [stolenBefore, started] = [stealMs(), performance.now()];
-        const t = tps();
+        const r = run();
         const stolen = stealMs();
+        if (r === null) return 'n/a';
+        const pg = r.postgresMs === null ? '' : `; Postgres ${r.postgresMs.toFixed(2)} ms/tx`;
         const steal = stolen === null || stolenBefore === null ? '' : `; ${((stolen - stolenBefore) / ((performance.now() - started) * cpus().length) * 100).toFixed(0)} % stolen`;
-        return t === null ? 'n/a' : `${t.toFixed(0)} (${((m.rate / t) * 100).toFixed(0)} %${steal})`;
+        return `${r.tps.toFixed(0)} (${((m.rate / r.tps) * 100).toFixed(0)} %${pg}${steal})`;
       };
-      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${median((r) => r.serverMs).toFixed(3)} (${median((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${median((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${median((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbenchTps(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMixTps(pgbenchDatabase.name, mixScripts, c))} |`;
+      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${median((r) => r.serverMs).toFixed(3)} (${median((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${median((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${median((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbench(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMix(pgbenchDatabase.name, mixScripts, c))} |`;
     });
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
     console.log('Server: local/app-server.ts bundled by esbuild, in a child process, pg driver (pool of 10) to local Postgres; client: undici request API, one keep-alive connection per concurrent delivery.\n');
     console.log('CPU columns are medians over the rounds, latencies those of the median round; pgbench runs once per level, after all rounds.\n');
-    console.log('| concurrency | rounds × events | events/s, median round (all rounds) | CPU stolen by the hypervisor, % per round | server CPU ms/event (kernel) | Postgres CPU ms/event | load generator CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, one customer.created\'s SQL (ours as % of it; CPU stolen meanwhile) | pgbench tps, the mix\'s SQL, by type (ours as %; stolen) |');
+    console.log('| concurrency | rounds × events | events/s, median round (all rounds) | CPU stolen by the hypervisor, % per round | server CPU ms/event (kernel) | Postgres CPU ms/event | load generator CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, one customer.created\'s SQL (ours as % of it; Postgres CPU per transaction; CPU stolen meanwhile) | pgbench tps, the mix\'s SQL, by type (ours as %; Postgres CPU; stolen) |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
     console.log(`\nServer peak RSS: ${peak.toFixed(0)} MB`);
@@ -131,20 +133,21 @@ async function migrate(url: string): Promise<void> {
 }
 
 // Bundled as a deployment would ship it: no TypeScript loader in the measured process.
-async function bundleServer(): Promise<string> {
+// `root` is the source tree to bundle (webhook-ab bundles another commit's too).
+async function bundleServer(root = '.', name = 'server'): Promise<string> {
   // Under node_modules so that the (external) packages resolve from the project.
-  const outfile = path.resolve('node_modules/.cache/bench-webhook/server.mjs');
+  const outfile = path.resolve(`node_modules/.cache/bench-webhook/${name}.mjs`);
   await build({
-    entryPoints: ['bench/webhook-server.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile,
-    packages: 'external', logLevel: 'warning',
+    absWorkingDir: path.resolve(root), entryPoints: ['bench/webhook-server.ts'], bundle: true, platform: 'node', format: 'esm',
+    target: 'node20', outfile, packages: 'external', logLevel: 'warning',
   });
   return outfile;
 }
 
-async function startServer(databaseEnv: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+export async function startServer(databaseEnv: Record<string, string>, root = '.', name = 'server'): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, await bundleServer()], {
+  const child = spawn(process.execPath, [...nodeArgs, await bundleServer(root, name)], {
     env: {
       ...process.env,
       ...databaseEnv,
@@ -166,7 +169,7 @@ async function startServer(databaseEnv: Record<string, string>): Promise<{ url: 
   return { url, child };
 }
 
-function flag(argv: string[], name: string): string | undefined {
+export function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 }
