@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /**
  * CPU seconds used by the local Postgres server so far: every live postgres process plus the
@@ -42,4 +43,9 @@ export function stealMs(): number | null {
   } catch {
     return null;
   }
+}
+
+/** The share of the machine's cores (%) the hypervisor took between two `stealMs()` readings `ms` apart. */
+export function stolenPct(before: number | null, after: number | null, ms: number): number | null {
+  return before === null || after === null ? null : ((after - before) / (ms * cpus().length)) * 100;
 }

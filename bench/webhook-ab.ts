@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../test/support/db.js';
-import { postgresCpuMs, stealMs } from './pg-cpu.js';
-import { SECRET, flag, startServer } from './webhook.js';
+import { SECRET, flag, measure, startServer, type Run } from './webhook.js';
 import { eventMix } from './webhook-events.js';
-import { load, sign } from './webhook-load.js';
+import { load, median, sign } from './webhook-load.js';
 
 interface Side {
   label: string;
   url: string;
-  runs: Array<{ serverMs: number; postgresMs: number | null; rate: number; stealPct: number | null }>;
+  runs: Run[];
 }
 
 /**
@@ -36,20 +35,10 @@ export async function runWebhookAb(argv: string[]): Promise<void> {
       { label: 'A (working tree)', url: servers[0]!.url, runs: [] },
       { label: `B (${ref})`, url: servers[1]!.url, runs: [] },
     ];
-    const stats = async (url: string) => (await fetch(`${url}/__bench/stats`)).json() as Promise<{ cpuMs: number }>;
     for (const side of sides) await load(side.url, sign(eventMix(2000), SECRET), 64); // warm-up
     for (let i = 0; i < pairs; i++) {
       for (const side of i % 2 ? [...sides].reverse() : sides) {
-        const events = sign(eventMix(n), SECRET);
-        const [before, pgBefore, stolenBefore] = [await stats(side.url), postgresCpuMs(), stealMs()];
-        const r = await load(side.url, events, c);
-        const [after, pgAfter, stolen] = [await stats(side.url), postgresCpuMs(), stealMs()];
-        side.runs.push({
-          serverMs: (after.cpuMs - before.cpuMs) / n,
-          postgresMs: pgAfter === null || pgBefore === null ? null : (pgAfter - pgBefore) / n,
-          rate: n / r.seconds,
-          stealPct: stolen === null || stolenBefore === null ? null : ((stolen - stolenBefore) / (r.seconds * 1000 * cpus().length)) * 100,
-        });
+        side.runs.push(await measure(side.url, c, n));
       }
     }
     const [a, b] = sides as [Side, Side];
@@ -76,7 +65,3 @@ export async function runWebhookAb(argv: string[]): Promise<void> {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}

@@ -4,14 +4,15 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { createTestDatabase } from '../test/support/db.js';
 import { eventMix, mixWeights, oneOfEach } from './webhook-events.js';
-import { load, percentile, post, sign } from './webhook-load.js';
-import { postgresCpuMs, stealMs } from './pg-cpu.js';
+import { load, median, percentile, post, sign } from './webhook-load.js';
+import { postgresCpuMs, stealMs, stolenPct } from './pg-cpu.js';
 import { pgbench, pgbenchMix, scriptFor, type PgbenchResult, type SentStatement } from './webhook-pgbench.js';
 
 export const SECRET = 'whsec_bench_platform';
 
 interface Stats { statements: number; cpuMs: number; sysMs: number; maxRssMb: number }
-interface Run {
+/** One timed load on the server, per event. */
+export interface Run {
   rate: number;
   serverMs: number;
   kernelMs: number;
@@ -35,8 +36,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
   await migrate(pgbenchDatabase.env.DATABASE_URL!);
   const server = await startServer(database.env);
   try {
-    const read = async (): Promise<Stats> => (await fetch(`${server.url}/__bench/stats`)).json() as Promise<Stats>;
-    const stats = () => read().catch(read);
+    const stats = statsOf(server.url);
     console.log(`\nDatabase round trips per event (one delivery at a time, counted at the pg client):`);
     // pgbench replays what the server sent: for one customer.created (the simplest event), and
     // for one event of each type of the mix, weighted as the mix is.
@@ -57,28 +57,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
     const runs = new Map<number, Run[]>(levels.map((c) => [c, []]));
     for (let round = 0; round < rounds; round++) {
       for (const c of levels) {
-        const events = sign(eventMix(n), SECRET);
-        const before = await stats();
-        const pgBefore = postgresCpuMs();
-        const client = process.cpuUsage();
-        const stolenBefore = stealMs();
-        const r = await load(server.url, events, c);
-        const stolen = stealMs();
-        const clientCpu = process.cpuUsage(client);
-        const pgAfter = postgresCpuMs();
-        const after = await stats();
-        runs.get(c)!.push({
-          rate: n / r.seconds,
-          serverMs: (after.cpuMs - before.cpuMs) / n,
-          kernelMs: (after.sysMs - before.sysMs) / n,
-          postgresMs: pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / n,
-          clientMs: (clientCpu.user + clientCpu.system) / 1000 / n,
-          // share of the machine's cores the hypervisor took during the run
-          stealPct: stolen === null || stolenBefore === null ? null : ((stolen - stolenBefore) / (r.seconds * 1000 * cpus().length)) * 100,
-          latenciesMs: r.latenciesMs.sort((a, b) => a - b),
-          statements: (after.statements - before.statements) / n,
-          errors: r.errors,
-        });
+        runs.get(c)!.push(await measure(server.url, c, n));
       }
     }
     // Read before pgbench, which can outlast the server's keep-alive timeout.
@@ -87,10 +66,10 @@ export async function runWebhook(argv: string[]): Promise<void> {
     const rows = levels.map((c) => {
       const all = runs.get(c)!;
       const byRate = [...all].sort((a, b) => a.rate - b.rate);
-      const m = byRate[Math.floor((byRate.length - 1) / 2)]!;
+      const m = byRate[Math.floor((byRate.length - 1) / 2)]!; // the median round, as median() picks
       const range = all.length > 1 ? ` (${byRate[0]!.rate.toFixed(0)}–${byRate.at(-1)!.rate.toFixed(0)})` : '';
-      const median = (pick: (r: Run) => number) => { const v = all.map(pick).sort((a, b) => a - b); return v[Math.floor((v.length - 1) / 2)]!; };
-      const pg = all.some((r) => r.postgresMs === null) ? 'n/a' : median((r) => r.postgresMs!).toFixed(2);
+      const mid = (pick: (r: Run) => number) => median(all.map(pick));
+      const pg = all.some((r) => r.postgresMs === null) ? 'n/a' : mid((r) => r.postgresMs!).toFixed(2);
       const steal = all.some((r) => r.stealPct === null) ? 'n/a' : all.map((r) => r.stealPct!.toFixed(0)).join(' / ');
       const vs = (run: () => PgbenchResult | null) => {
         if (argv.includes('--no-pgbench')) return 'n/a';
@@ -99,10 +78,11 @@ export async function runWebhook(argv: string[]): Promise<void> {
         const stolen = stealMs();
         if (r === null) return 'n/a';
         const pg = r.postgresMs === null ? '' : `; Postgres ${r.postgresMs.toFixed(2)} ms/tx`;
-        const steal = stolen === null || stolenBefore === null ? '' : `; ${((stolen - stolenBefore) / ((performance.now() - started) * cpus().length) * 100).toFixed(0)} % stolen`;
+        const pct = stolenPct(stolenBefore, stolen, performance.now() - started);
+        const steal = pct === null ? '' : `; ${pct.toFixed(0)} % stolen`;
         return `${r.tps.toFixed(0)} (${((m.rate / r.tps) * 100).toFixed(0)} %${pg}${steal})`;
       };
-      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${median((r) => r.serverMs).toFixed(3)} (${median((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${median((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${median((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbench(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMix(pgbenchDatabase.name, mixScripts, c))} |`;
+      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${mid((r) => r.serverMs).toFixed(3)} (${mid((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${mid((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${mid((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbench(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMix(pgbenchDatabase.name, mixScripts, c))} |`;
     });
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
     console.log('Server: local/app-server.ts bundled by esbuild, in a child process, pg driver (pool of 10) to local Postgres; client: undici request API, one keep-alive connection per concurrent delivery.\n');
@@ -118,6 +98,38 @@ export async function runWebhook(argv: string[]): Promise<void> {
     await database.drop();
     await pgbenchDatabase.drop();
   }
+}
+
+/** The bench server's counters; tried twice, as a keep-alive socket may close under the first try. */
+export function statsOf(url: string): () => Promise<Stats> {
+  const read = async (): Promise<Stats> => (await fetch(`${url}/__bench/stats`)).json() as Promise<Stats>;
+  return () => read().catch(read);
+}
+
+/** `n` fresh signed events of the mix at concurrency `c`, and what they cost the server, Postgres and this process. */
+export async function measure(url: string, c: number, n: number): Promise<Run> {
+  const stats = statsOf(url);
+  const events = sign(eventMix(n), SECRET);
+  const before = await stats();
+  const pgBefore = postgresCpuMs();
+  const client = process.cpuUsage();
+  const stolenBefore = stealMs();
+  const r = await load(url, events, c);
+  const stolen = stealMs();
+  const clientCpu = process.cpuUsage(client);
+  const pgAfter = postgresCpuMs();
+  const after = await stats();
+  return {
+    rate: n / r.seconds,
+    serverMs: (after.cpuMs - before.cpuMs) / n,
+    kernelMs: (after.sysMs - before.sysMs) / n,
+    postgresMs: pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / n,
+    clientMs: (clientCpu.user + clientCpu.system) / 1000 / n,
+    stealPct: stolenPct(stolenBefore, stolen, r.seconds * 1000),
+    latenciesMs: r.latenciesMs.sort((a, b) => a - b),
+    statements: (after.statements - before.statements) / n,
+    errors: r.errors,
+  };
 }
 
 async function migrate(url: string): Promise<void> {
