@@ -160,7 +160,10 @@ export const subscriptions = pgTable('subscriptions', {
   currentPeriodStart: bigint('current_period_start', { mode: 'number' }),
   currentPeriodEnd: bigint('current_period_end', { mode: 'number' }),
   cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+  /** The newest invoice's outcome: invoices are ordered by their own `created`, not by arrival. */
   latestInvoiceStatus: text('latest_invoice_status'),
+  latestInvoiceId: text('latest_invoice_id'),
+  latestInvoiceCreated: bigint('latest_invoice_created', { mode: 'number' }),
   lastEventAt: lastEventAt(),
   ...timestamps,
 }, (t) => [index('subscriptions_customer_idx').on(t.customerStripeId)]);

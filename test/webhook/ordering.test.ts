@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, emailOutbox, entitlements, orders, stores } from '../../lib/db/schema.js';
+import { customers, emailOutbox, entitlements, orders, stores, subscriptions } from '../../lib/db/schema.js';
 import { startTestApp, TEST_CONNECT_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
 import { deliver, driver, event, orderBySession, purchase, sdkFor, type Purchase } from './support.js';
 
@@ -127,5 +127,45 @@ describe('ordering: late, early and same-second events end in the natural order\
     expect(res.body.reason).toMatch(/tie settled/);
     const [row] = await app.db.select().from(customers).where(eq(customers.stripeId, c.id));
     expect(row).toMatchObject({ email: 'c@example.com', lastEventAt: second });
+  });
+  it('invoices out of order: a subscription keeps its newest invoice\'s outcome, and a paid invoice stays paid', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const invoiceEvent = (type: 'invoice.paid' | 'invoice.payment_failed', subscription: string, invoice: string, created: number) =>
+      event(type, {
+        created: created + 5,
+        data: { object: { id: invoice, created, parent: { subscription_details: { subscription } } } },
+      });
+    const latest = async (subscription: string) => {
+      const [row] = await app.db.select().from(subscriptions).where(eq(subscriptions.stripeId, subscription));
+      return { status: row!.latestInvoiceStatus, invoice: row!.latestInvoiceId };
+    };
+    // One invoice: its first attempt failed, the retry paid; the failure arrives last.
+    const retried = `sub_retried_${now}`;
+    const paid = invoiceEvent('invoice.paid', retried, `in_retry_${now}`, now - 100);
+    const failed = invoiceEvent('invoice.payment_failed', retried, `in_retry_${now}`, now - 100);
+    expect((await deliver(app, paid)).body.reason).toBe(`invoice paid on ${retried}`);
+    const late = await deliver(app, failed);
+    expect(late).toMatchObject({ status: 200, body: { status: 'processed', reason: expect.stringMatching(/^stale/) } });
+    expect(await latest(retried)).toEqual({ status: 'paid', invoice: `in_retry_${now}` });
+
+    // Two invoices: last month's paid one arrives after this month's failure.
+    const monthly = `sub_monthly_${now}`;
+    const older = invoiceEvent('invoice.paid', monthly, `in_old_${now}`, now - 86_400 * 30);
+    const newer = invoiceEvent('invoice.payment_failed', monthly, `in_new_${now}`, now - 60);
+    await deliver(app, newer);
+    expect((await deliver(app, older)).body.reason).toMatch(/^stale/);
+    expect(await latest(monthly)).toEqual({ status: 'payment_failed', invoice: `in_new_${now}` });
+
+    // The natural order of the same deliveries ends in the same state.
+    const natural = `sub_natural_${now}`;
+    for (const e of [
+      invoiceEvent('invoice.payment_failed', natural, `in_retry_n_${now}`, now - 100),
+      invoiceEvent('invoice.paid', natural, `in_retry_n_${now}`, now - 100),
+    ]) await deliver(app, e);
+    expect(await latest(natural)).toEqual({ status: 'paid', invoice: `in_retry_n_${now}` });
+    for (const e of [older, newer].map((e) => invoiceEvent(e.type, natural, e.data.object.id.replace(/_\d+$/, `_n_${now}`), e.data.object.created))) {
+      await deliver(app, e);
+    }
+    expect(await latest(natural)).toEqual({ status: 'payment_failed', invoice: `in_new_n_${now}` });
   });
 });

@@ -72,20 +72,32 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) 
 
 // A placeholder row if the invoice came first; it has no event time, so the subscription's own
 // events always win over it. The claim is named in that value so that it runs first (claim.ts).
-const recordInvoice = claimingStatement('subscriptions_invoice', (claim) => sql`${claim.with}
-  insert into subscriptions (stripe_id, customer_stripe_id, store_id, status, latest_invoice_status, last_event_at)
-  values (${p('subscription')}, ${p('customer')}, ${storeOfAccount('account')}, 'incomplete', ${p('outcome')},
-    ${claim.marker(sql`null::bigint`)})
-  on conflict (stripe_id) do update set latest_invoice_status = excluded.latest_invoice_status, updated_at = now()
-  returning ${claim.claimed} as claimed`);
+// Out of order: a newer invoice (by its own `created`) replaces an older one's outcome, never the
+// reverse, and an invoice once paid stays paid (a late `payment_failed` of an earlier attempt).
+const recordInvoice = claimingStatement<{ applied: number }>('subscriptions_invoice', (claim) => sql`with ${claim.cte}up as (
+  insert into subscriptions (stripe_id, customer_stripe_id, store_id, status,
+    latest_invoice_status, latest_invoice_id, latest_invoice_created, last_event_at)
+  values (${p('subscription')}, ${p('customer')}, ${storeOfAccount('account')}, 'incomplete',
+    ${p('outcome')}, ${p('invoice')}, ${p('invoiceCreated')}::bigint, ${claim.marker(sql`null::bigint`)})
+  on conflict (stripe_id) do update set latest_invoice_status = excluded.latest_invoice_status,
+    latest_invoice_id = excluded.latest_invoice_id, latest_invoice_created = excluded.latest_invoice_created, updated_at = now()
+  where subscriptions.latest_invoice_created is null
+    or (excluded.latest_invoice_id = subscriptions.latest_invoice_id and subscriptions.latest_invoice_status <> 'paid')
+    or (excluded.latest_invoice_id <> subscriptions.latest_invoice_id and excluded.latest_invoice_created >= subscriptions.latest_invoice_created)
+  returning 1)
+  select (select count(*)::int from up) as applied, ${claim.claimed} as claimed`);
 
-/** The invoice outcome is recorded on its subscription. */
+/** The invoice outcome is recorded on its subscription, unless a newer invoice's already is. */
 async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
   const invoice = event.data.object;
   const subscription = idOf(invoice.parent?.subscription_details?.subscription);
   if (!subscription) return 'invoice without subscription';
   const outcome = event.type === 'invoice.paid' ? 'paid' : 'payment_failed';
-  await recordInvoice(tx, { subscription, customer: idOf(invoice.customer), account: event.account ?? null, outcome }, claim);
+  const row = await recordInvoice(tx, {
+    subscription, customer: idOf(invoice.customer), account: event.account ?? null, outcome,
+    invoice: invoice.id, invoiceCreated: invoice.created,
+  }, claim);
+  if (!row?.applied) return `stale: a newer invoice outcome is already recorded on ${subscription}`;
   return `invoice ${outcome === 'paid' ? 'paid' : 'payment failed'} on ${subscription}`;
 }
 
