@@ -37,7 +37,9 @@ export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, op
     created: opts.eventCreated,
     apply: (mode) => writeStore(db, account, opts, mode === 'current', opts.claim),
     lastApplied: async () => (await db.select({ at: stores.lastEventAt }).from(stores).where(eq(stores.accountId, account.id)))[0]?.at,
-    refetchAndApply: async () => writeStore(db, await getStripe().accounts.retrieve(account.id), opts, true),
+    current: { key: `account:${account.id}`, read: () => getStripe().accounts.retrieve(account.id) },
+    applyCurrent: (current) => writeStore(db, current, opts, true),
+    claim: opts.claim,
   });
   return result.row;
 }

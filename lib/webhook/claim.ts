@@ -70,11 +70,37 @@ export function claimingStatement<Row>(name: string, build: (claim: ClaimSlots) 
   };
 }
 
-/** The event's claim, spent once per transaction: folded into the first write, or on its own. */
+/**
+ * Thrown inside the transaction when a handler needs something from Stripe that it has not
+ * read yet (a same-second tie's current object): processEvent rolls back, reads it outside
+ * any transaction, and runs the transaction again with it at hand.
+ */
+export class ReadOutside extends Error {
+  constructor(readonly key: string, readonly read: () => Promise<unknown>) {
+    super(`needs ${key} from Stripe`);
+    this.name = 'ReadOutside';
+  }
+}
+
+/**
+ * The event's claim, spent once per transaction: folded into the first write, or on its own.
+ * It also carries what was read from Stripe for this event between attempts (`reads`).
+ */
 export class Claim {
   private state: 'pending' | 'folded' | 'done' = 'pending';
 
-  constructor(private readonly meta: EventMeta, private readonly payload: string, private readonly source: EventSource) {}
+  constructor(
+    private readonly meta: EventMeta,
+    private readonly payload: string,
+    private readonly source: EventSource,
+    private readonly reads: ReadonlyMap<string, unknown> = new Map(),
+  ) {}
+
+  /** What `read` returned, read before this attempt; otherwise ends the attempt (ReadOutside). */
+  readOutside<O>(key: string, read: () => Promise<O>): O {
+    if (!this.reads.has(key)) throw new ReadOutside(key, read);
+    return this.reads.get(key) as O;
+  }
 
   /** The claim's values for the first write of the transaction; null once spent. */
   take(): Record<string, unknown> | null {

@@ -7,7 +7,7 @@ import { checkoutSessionHandlers } from './handlers/checkout-sessions.js';
 import { customerHandlers } from './handlers/customers.js';
 import { paymentIntentHandlers } from './handlers/payment-intents.js';
 import { subscriptionHandlers } from './handlers/subscriptions.js';
-import { isThin, type EventType, type Handler, type HandlerMap, type HandlerResult, type IncomingEvent } from './types.js';
+import { isThin, type EventType, type Handler, type HandlerMap, type HandlerResult, type IncomingEvent, type ReadsFirst, type TxHandler } from './types.js';
 
 // One table keyed by event type, merged from one module per Stripe resource family.
 const handlers: HandlerMap = {
@@ -30,14 +30,25 @@ export const handledEventTypes: readonly string[] = [
   ...Object.keys(thinHandlers),
 ].sort();
 
-/** The handler bound to this event, or null for a type we store as `ignored`. */
-export function findHandler(event: IncomingEvent): ((tx: Db, claim: Claim) => Promise<HandlerResult>) | null {
+/** What runs inside the event's transaction. */
+export type Apply = (tx: Db, claim: Claim) => Promise<HandlerResult>;
+
+/**
+ * The handler bound to this event, or null for a type we store as `ignored`. Calling it makes
+ * the handler's Stripe reads, if any, and gives what runs inside the transaction.
+ */
+export function findHandler(event: IncomingEvent): (() => Promise<Apply>) | null {
   if (isThin(event)) {
     const thin = thinHandlers[event.type];
-    return thin ? (tx, claim) => thin(tx, event, claim) : null;
+    return thin ? bind(thin, event) : null;
   }
   const type = accountAliases[event.type] ?? event.type;
   // The table pairs each type with its handler; TypeScript cannot correlate the lookup.
   const handler = handlers[type] as Handler<EventType> | undefined;
-  return handler ? (tx, claim) => handler(tx, event as never, claim) : null;
+  return handler ? bind(handler, event as never) : null;
+}
+
+function bind<E>(handler: TxHandler<E> | ReadsFirst<E>, event: E): () => Promise<Apply> {
+  if (typeof handler === 'function') return async () => (tx, claim) => handler(tx, event, claim);
+  return () => handler.readsFirst(event);
 }

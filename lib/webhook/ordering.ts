@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Claim } from './claim.js';
 
 /**
  * `newer`: the event's object wins only over rows applied from strictly older events.
@@ -22,17 +23,24 @@ export type Ordered<T> = { row: T; outcome: 'applied' | 'tie_settled' } | { row:
  * Applies an event's snapshot of an object unless a newer event already did. Stripe's
  * `created` has one-second resolution, so two updates in one second cannot be ordered by it
  * (stripe-sync-engine keeps whichever arrived last): on a tie we read the object from Stripe
- * and apply its current state. Costs nothing extra on the common path.
+ * and apply its current state. On the webhook (`claim`), that read is made between two
+ * attempts of the transaction, never inside one (Claim.readOutside). Costs nothing extra on
+ * the common path.
  */
-export async function applyOrdered<T>(steps: {
+export async function applyOrdered<T, O>(steps: {
   created: number | null;
   apply: (mode: ApplyMode) => Promise<T | undefined>;
   lastApplied: () => Promise<number | null | undefined>;
-  refetchAndApply: () => Promise<T | undefined>;
+  /** Reads Stripe's current object; `key` names the read for the event's retry. */
+  current: { key: string; read: () => Promise<O> };
+  applyCurrent: (object: O) => Promise<T | undefined>;
+  claim?: Claim;
 }): Promise<Ordered<T>> {
   const row = await steps.apply(steps.created === null ? 'current' : 'newer');
   if (row !== undefined) return { row, outcome: 'applied' };
   if ((await steps.lastApplied()) !== steps.created) return { row: null, outcome: 'stale' };
-  const current = await steps.refetchAndApply();
+  const { key, read } = steps.current;
+  const object = steps.claim ? steps.claim.readOutside(key, read) : await read();
+  const current = await steps.applyCurrent(object);
   return current === undefined ? { row: null, outcome: 'stale' } : { row: current, outcome: 'tie_settled' };
 }

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { retryUniqueRace } from '../db/unique-race.js';
-import { findHandler } from './dispatch.js';
-import { Claim, DuplicateEvent } from './claim.js';
+import { findHandler, type Apply } from './dispatch.js';
+import { Claim, DuplicateEvent, ReadOutside } from './claim.js';
 import { recordFailure, recordIgnored, type EventSource } from './record.js';
 import { eventMeta, type IncomingEvent, type ThinEvent } from './types.js';
 
@@ -21,7 +21,8 @@ export interface ProcessResult {
 
 /**
  * The single apply path for webhook deliveries, replays and reconcile: record, dedupe,
- * dispatch, and failure bookkeeping. The event row and its effects commit in one transaction.
+ * dispatch, and failure bookkeeping. A handler's Stripe reads come first, outside any
+ * transaction; then the event row and its effects commit in one transaction.
  * A stored `failed` event is retried; a processed or ignored one reports `duplicate`.
  */
 export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts: ProcessOptions): Promise<ProcessResult> {
@@ -31,10 +32,11 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
   if (!handler) {
     return (await recordIgnored(db, meta, payload, opts.source)) ? { status: 'ignored' } : { status: 'duplicate' };
   }
-  const attempt = () =>
+  const reads = new Map<string, unknown>();
+  const attempt = (apply: Apply) =>
     db.transaction(async (tx): Promise<ProcessResult> => {
-      const claim = new Claim(meta, payload, opts.source);
-      const reason = await handler(tx, claim);
+      const claim = new Claim(meta, payload, opts.source, reads);
+      const reason = await apply(tx, claim);
       await claim.ensure(tx); // a handler that wrote nothing still records the event
       return reason ? { status: 'processed', reason } : { status: 'processed' };
     }).catch((err: unknown) => {
@@ -42,8 +44,17 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
       throw err;
     });
   try {
-    // Another event may have created the same order a moment ago, in a transaction we could not see.
-    return await retryUniqueRace(attempt);
+    const apply = await handler(); // Stripe reads, before the transaction opens
+    for (;;) {
+      try {
+        // Another event may have created the same order a moment ago, in a transaction we could not see.
+        return await retryUniqueRace(() => attempt(apply));
+      } catch (err) {
+        // A read found necessary inside (a same-second tie): made between attempts, once per key.
+        if (!(err instanceof ReadOutside) || reads.has(err.key)) throw err;
+        reads.set(err.key, await err.read());
+      }
+    }
   } catch (err) {
     const error = describeError(err);
     await recordFailure(db, meta, payload, opts.source, error);

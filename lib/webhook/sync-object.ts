@@ -52,7 +52,9 @@ export async function syncOrdered<O>(tx: Db, table: SyncedTable, args: {
     created: args.created,
     apply: (mode) => args.write(args.object, mode === 'current', args.claim),
     lastApplied: async () => (await tx.select({ at: t.lastEventAt }).from(t).where(eq(t.stripeId, args.stripeId)))[0]?.at,
-    refetchAndApply: async () => args.write(await args.refetch(), true),
+    current: { key: `${table}:${args.stripeId}`, read: args.refetch },
+    applyCurrent: (object) => args.write(object, true),
+    claim: args.claim,
   });
 }
 

@@ -12,7 +12,18 @@ export type HandlerResult = string | void;
  * Runs inside the event's transaction: `tx` commits together with the event row. The first
  * write carries `claim` (claim.ts) or calls `claim.ensure(tx)` before writing.
  */
-export type Handler<T extends EventType> = (tx: Db, event: EventOf<T>, claim: Claim) => Promise<HandlerResult>;
+export type TxHandler<E> = (tx: Db, event: E, claim: Claim) => Promise<HandlerResult>;
+
+/**
+ * A handler that needs Stripe's data first (a session's line items, an account): `readsFirst`
+ * runs before the transaction opens, so that a slow or failing Stripe holds no database
+ * connection and no lock, and returns what then runs inside the transaction.
+ */
+export interface ReadsFirst<E> {
+  readsFirst(event: E): Promise<(tx: Db, claim: Claim) => Promise<HandlerResult>>;
+}
+
+export type Handler<T extends EventType> = TxHandler<EventOf<T>> | ReadsFirst<EventOf<T>>;
 export type HandlerMap = { [T in EventType]?: Handler<T> };
 
 /** A thin (v2) event notification: a reference to an object, which the handler fetches. */
@@ -25,7 +36,7 @@ export interface ThinEvent {
   related_object?: { id: string; type: string; url: string } | null;
   context?: string | null;
 }
-export type ThinHandler = (tx: Db, event: ThinEvent, claim: Claim) => Promise<HandlerResult>;
+export type ThinHandler = TxHandler<ThinEvent> | ReadsFirst<ThinEvent>;
 
 export type IncomingEvent = Stripe.Event | ThinEvent;
 

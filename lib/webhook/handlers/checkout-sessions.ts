@@ -1,26 +1,31 @@
 import type Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
-import type { Claim } from '../claim.js';
 import type { OrderStatus } from '../../db/schema.js';
 import { applyCheckoutSession, sessionItems } from '../../fulfilment/checkout.js';
-import type { EventOf, HandlerMap } from '../types.js';
+import type { EventOf, HandlerMap, ReadsFirst } from '../types.js';
 
 type SessionEvent = EventOf<
   'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed' | 'checkout.session.expired'
 >;
 
-async function applySession(tx: Db, event: SessionEvent, claim: Claim, status?: OrderStatus) {
-  const session: Stripe.Checkout.Session = event.data.object;
-  if (session.mode === 'setup') return 'setup session: no order';
-  const account = event.account ?? null;
-  const items = await sessionItems(session, account);
-  const order = await applyCheckoutSession(tx, session, items, { eventCreated: event.created, account, status, claim });
-  return `order ${order.status}`;
+// The line items are read from Stripe (unless the session was expanded) before the transaction.
+function applySession(status?: OrderStatus): ReadsFirst<SessionEvent> {
+  return {
+    async readsFirst(event) {
+      const session: Stripe.Checkout.Session = event.data.object;
+      if (session.mode === 'setup') return async () => 'setup session: no order';
+      const account = event.account ?? null;
+      const items = await sessionItems(session, account);
+      return async (tx, claim) => {
+        const order = await applyCheckoutSession(tx, session, items, { eventCreated: event.created, account, status, claim });
+        return `order ${order.status}`;
+      };
+    },
+  };
 }
 
 export const checkoutSessionHandlers: HandlerMap = {
-  'checkout.session.completed': (tx, event, claim) => applySession(tx, event, claim),
-  'checkout.session.async_payment_succeeded': (tx, event, claim) => applySession(tx, event, claim),
-  'checkout.session.async_payment_failed': (tx, event, claim) => applySession(tx, event, claim, 'failed'),
-  'checkout.session.expired': (tx, event, claim) => applySession(tx, event, claim),
+  'checkout.session.completed': applySession(),
+  'checkout.session.async_payment_succeeded': applySession(),
+  'checkout.session.async_payment_failed': applySession('failed'),
+  'checkout.session.expired': applySession(),
 };
