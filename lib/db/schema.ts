@@ -202,7 +202,8 @@ export const emailOutbox = pgTable('email_outbox', {
   subject: text('subject').notNull(),
   text: text('body_text').notNull(),
   html: text('body_html').notNull(),
-  status: text('status', { enum: ['pending', 'sent'] }).notNull().default('pending'),
+  /** `failed`: rejected by the provider or out of attempts; not retried. */
+  status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
   providerMessageId: text('provider_message_id'),

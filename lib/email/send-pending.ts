@@ -6,6 +6,10 @@ import { log } from '../http/log.js';
 
 export const RESEND_API_BASE = 'https://api.resend.com';
 const SEND_TIMEOUT_MS = 10_000;
+/** About a day of the hourly reconcile: a provider outage is retried, a lost cause is not. */
+export const MAX_ATTEMPTS = 24;
+/** Resend's answers about the message itself; auth (401/403) and rate limits (429) may pass. */
+const REJECTED = new Set([400, 422]);
 
 export interface SendPendingOptions {
   /** Tests point this at a local stand-in; production always uses Resend's address. */
@@ -25,6 +29,8 @@ export interface SendPendingResult {
  * `FOR UPDATE SKIP LOCKED` for the length of its send, so two runs (a cron and a manual one)
  * never mail the same order; the Idempotency-Key covers a crash between send and commit.
  * A failure leaves the row pending with the error and one more attempt; the next run retries.
+ * A message the provider rejects as such (400, 422: a malformed address, say), or one that has
+ * failed MAX_ATTEMPTS times, is given up: `failed`, logged as an error, never sent again.
  * Without RESEND_API_KEY and EMAIL_FROM nothing is sent and rows wait (see local/dev-outbox).
  */
 export async function sendPendingEmails(db: Db, opts: SendPendingOptions = {}): Promise<SendPendingResult> {
@@ -45,13 +51,15 @@ export async function sendPendingEmails(db: Db, opts: SendPendingOptions = {}): 
       if (!row) return null;
       lastId = row.id;
       const sent = await sendOne(opts.baseUrl ?? RESEND_API_BASE, apiKey, from, row);
+      const giveUp = !sent.ok && (sent.rejected || row.attempts + 1 >= MAX_ATTEMPTS);
       await tx
         .update(emailOutbox)
         .set(sent.ok
           ? { status: 'sent', sentAt: new Date(), providerMessageId: sent.id, lastError: null, attempts: sql`${emailOutbox.attempts} + 1` }
-          : { lastError: sent.error, attempts: sql`${emailOutbox.attempts} + 1` })
+          : { lastError: sent.error, attempts: sql`${emailOutbox.attempts} + 1`, status: giveUp ? 'failed' : 'pending' })
         .where(eq(emailOutbox.id, row.id));
-      log(sent.ok ? 'info' : 'warn', 'email', { outboxId: row.id, orderId: row.orderId, outcome: sent.ok ? 'sent' : 'failed', error: sent.ok ? undefined : sent.error });
+      const outcome = sent.ok ? 'sent' : giveUp ? 'given up' : 'failed';
+      log(sent.ok ? 'info' : giveUp ? 'error' : 'warn', 'email', { outboxId: row.id, orderId: row.orderId, outcome, error: sent.ok ? undefined : sent.error });
       return sent.ok;
     });
     if (outcome === null) break;
@@ -62,7 +70,7 @@ export async function sendPendingEmails(db: Db, opts: SendPendingOptions = {}): 
 }
 
 type Row = typeof emailOutbox.$inferSelect;
-type SendOutcome = { ok: true; id: string | null } | { ok: false; error: string };
+type SendOutcome = { ok: true; id: string | null } | { ok: false; error: string; rejected: boolean };
 
 async function sendOne(baseUrl: string, apiKey: string, from: string, row: Row): Promise<SendOutcome> {
   try {
@@ -80,8 +88,8 @@ async function sendOne(baseUrl: string, apiKey: string, from: string, row: Row):
     const body = (await res.json().catch(() => null)) as { id?: string; name?: string; message?: string } | null;
     if (res.ok) return { ok: true, id: body?.id ?? null };
     const detail = [body?.name, body?.message].filter(Boolean).join(': ');
-    return { ok: false, error: `provider answered ${res.status}${detail ? ` (${detail})` : ''}`.slice(0, 300) };
+    return { ok: false, error: `provider answered ${res.status}${detail ? ` (${detail})` : ''}`.slice(0, 300), rejected: REJECTED.has(res.status) };
   } catch (err) {
-    return { ok: false, error: `provider unreachable (${err instanceof Error ? err.name : 'error'})` };
+    return { ok: false, error: `provider unreachable (${err instanceof Error ? err.name : 'error'})`, rejected: false };
   }
 }

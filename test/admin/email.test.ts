@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../lib/config/index.js';
+import { setLogSink } from '../../lib/http/log.js';
 import { emailOutbox, orders } from '../../lib/db/schema.js';
-import { sendPendingEmails } from '../../lib/email/send-pending.js';
+import { MAX_ATTEMPTS, sendPendingEmails } from '../../lib/email/send-pending.js';
 import { fulfil } from '../../lib/fulfilment/fulfil.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { devOutbox } from '../../local/dev-outbox.js';
@@ -69,6 +70,41 @@ describe('order confirmation email', () => {
       expect(await sendPendingEmails(app.db, { baseUrl: provider.url })).toEqual({ configured: true, sent: 0, failed: 0 });
       expect(provider.requests).toHaveLength(2);
     } finally {
+      await provider.close();
+    }
+  });
+
+  it('a message the provider rejects, or one out of attempts, is given up: failed, never sent again', async () => {
+    const rejectedId = await paidOrder('not-an-address@');
+    await app.db.transaction((tx) => fulfil(tx, rejectedId));
+    const provider = await startProviderStub({ status: 422 });
+    const lines: string[] = [];
+    const prev = setLogSink((l) => lines.push(l));
+    try {
+      expect(await sendPendingEmails(app.db, { baseUrl: provider.url })).toEqual({ configured: true, sent: 0, failed: 1 });
+      const [rejected] = await app.db.select().from(emailOutbox).where(eq(emailOutbox.orderId, rejectedId));
+      expect(rejected).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
+      expect(rejected!.lastError).toContain('422');
+      expect(JSON.parse(lines.find((l) => l.includes('given up'))!)).toMatchObject({ level: 'error', orderId: rejectedId });
+
+      // An outage: retried on every run until the last allowed attempt.
+      provider.status = 500;
+      const outageId = await paidOrder();
+      await app.db.transaction((tx) => fulfil(tx, outageId));
+      await app.db.update(emailOutbox).set({ attempts: MAX_ATTEMPTS - 2 }).where(eq(emailOutbox.orderId, outageId));
+      const outage = async () => (await app.db.select().from(emailOutbox).where(eq(emailOutbox.orderId, outageId)))[0]!;
+      await sendPendingEmails(app.db, { baseUrl: provider.url });
+      expect(await outage()).toMatchObject({ status: 'pending', attempts: MAX_ATTEMPTS - 1 });
+      await sendPendingEmails(app.db, { baseUrl: provider.url });
+      expect(await outage()).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+
+      provider.status = 200;
+      const before = provider.requests.length;
+      expect(await sendPendingEmails(app.db, { baseUrl: provider.url })).toEqual({ configured: true, sent: 0, failed: 0 });
+      expect(provider.requests).toHaveLength(before);
+      expect((await app.db.select({ n: sql<number>`count(*)::int` }).from(emailOutbox).where(eq(emailOutbox.status, 'failed')))[0]!.n).toBe(2);
+    } finally {
+      setLogSink(prev);
       await provider.close();
     }
   });
