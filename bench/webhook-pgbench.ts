@@ -59,15 +59,33 @@ export function pgbenchMix(database: string, parts: Array<{ script: string; weig
 
 /** What pgbench reaches with the script, or null if it cannot run. */
 export function pgbench(database: string, script: string, clients: number, seconds = 5): PgbenchResult | null {
+  return runPgbench(database, [{ script, weight: 1 }], clients, seconds);
+}
+
+/**
+ * The mix's scripts in one run, drawn by weight, held to `rate` transactions per second (-R):
+ * what Postgres spends per transaction when it is as busy as our server keeps it. Its CPU per
+ * transaction falls as its load rises (fewer idle wake-ups and commit flushes per transaction),
+ * so only a run at the same rate compares with ours.
+ */
+export function pgbenchAtRate(database: string, parts: Array<{ script: string; weight: number }>, clients: number, rate: number, seconds = 6): PgbenchResult | null {
+  return runPgbench(database, parts, clients, seconds, ['-R', String(Math.round(rate))]);
+}
+
+function runPgbench(database: string, parts: Array<{ script: string; weight: number }>, clients: number, seconds: number, extra: string[] = []): PgbenchResult | null {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgbench-'));
-  const file = path.join(dir, 'events.sql');
-  writeFileSync(file, script);
+  const files = parts.map(({ script, weight }, i) => {
+    const file = path.join(dir, `events-${i}.sql`);
+    writeFileSync(file, script);
+    // pgbench's weights are integers.
+    return ['-f', `${file}@${Math.max(1, Math.round(weight * 1000))}`];
+  });
   try {
     const before = postgresCpuMs();
     // Prepared, as the server's statements are (lib/db/prepared.ts); BEGIN and COMMIT too.
     const out = execFileSync('pgbench', [
-      '-n', '-h', '127.0.0.1', '-U', 'postgres', '-M', 'prepared', '-f', file,
-      '-c', String(clients), '-j', '2', '-T', String(seconds), database,
+      '-n', '-h', '127.0.0.1', '-U', 'postgres', '-M', 'prepared', ...files.flat(),
+      '-c', String(clients), '-j', '2', '-T', String(seconds), ...extra, database,
     ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const after = postgresCpuMs();
     const tps = /tps = ([\d.]+)/.exec(out);

@@ -6,7 +6,7 @@ import { createTestDatabase } from '../test/support/db.js';
 import { eventMix, mixWeights, oneOfEach } from './webhook-events.js';
 import { load, median, percentile, post, sign } from './webhook-load.js';
 import { postgresCpuMs, stealMs, stolenPct } from './pg-cpu.js';
-import { pgbench, pgbenchMix, scriptFor, type PgbenchResult, type SentStatement } from './webhook-pgbench.js';
+import { pgbench, pgbenchAtRate, pgbenchMix, scriptFor, type PgbenchResult, type SentStatement } from './webhook-pgbench.js';
 
 export const SECRET = 'whsec_bench_platform';
 
@@ -82,13 +82,18 @@ export async function runWebhook(argv: string[]): Promise<void> {
         const steal = pct === null ? '' : `; ${pct.toFixed(0)} % stolen`;
         return `${r.tps.toFixed(0)} (${((m.rate / r.tps) * 100).toFixed(0)} %${pg}${steal})`;
       };
-      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${mid((r) => r.serverMs).toFixed(3)} (${mid((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${mid((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${mid((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbench(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMix(pgbenchDatabase.name, mixScripts, c))} |`;
+      const atOurRate = () => {
+        if (argv.includes('--no-pgbench')) return 'n/a';
+        const r = pgbenchAtRate(pgbenchDatabase.name, mixScripts, c, m.rate);
+        return r?.postgresMs == null ? 'n/a' : `${r.postgresMs.toFixed(2)} (${r.tps.toFixed(0)} tx/s)`;
+      };
+      return `| ${c} | ${rounds} × ${n} | ${m.rate.toFixed(0)}${range} | ${steal} | ${mid((r) => r.serverMs).toFixed(3)} (${mid((r) => r.kernelMs).toFixed(2)}) | ${pg} | ${mid((r) => r.clientMs).toFixed(2)} | ${fmt(percentile(m.latenciesMs, 50))} | ${fmt(percentile(m.latenciesMs, 95))} | ${fmt(percentile(m.latenciesMs, 99))} | ${mid((r) => r.statements).toFixed(2)} | ${all.reduce((t, r) => t + r.errors, 0)} | ${vs(() => pgbench(pgbenchDatabase.name, scripts.get('customer.created')!, c))} | ${vs(() => pgbenchMix(pgbenchDatabase.name, mixScripts, c))} | ${atOurRate()} |`;
     });
     console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${new Date().toISOString()}`);
     console.log('Server: local/app-server.ts bundled by esbuild, in a child process, pg driver (pool of 10) to local Postgres; client: undici request API, one keep-alive connection per concurrent delivery.\n');
     console.log('CPU columns are medians over the rounds, latencies those of the median round; pgbench runs once per level, after all rounds.\n');
-    console.log('| concurrency | rounds × events | events/s, median round (all rounds) | CPU stolen by the hypervisor, % per round | server CPU ms/event (kernel) | Postgres CPU ms/event | load generator CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, one customer.created\'s SQL (ours as % of it; Postgres CPU per transaction; CPU stolen meanwhile) | pgbench tps, the mix\'s SQL, by type (ours as %; Postgres CPU; stolen) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| concurrency | rounds × events | events/s, median round (all rounds) | CPU stolen by the hypervisor, % per round | server CPU ms/event (kernel) | Postgres CPU ms/event | load generator CPU ms/event | p50 ms | p95 ms | p99 ms | statements/event | non-200 | pgbench tps, one customer.created\'s SQL (ours as % of it; Postgres CPU per transaction; CPU stolen meanwhile) | pgbench tps, the mix\'s SQL, by type (ours as %; Postgres CPU; stolen) | pgbench, the mix held to our events/s: Postgres CPU ms/tx |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
     console.log(`\nServer peak RSS: ${peak.toFixed(0)} MB`);
     if (process.env.BENCH_SHOW_PGBENCH) for (const [type, script] of scripts) console.log(`\npgbench, ${type}:\n${script}`);
