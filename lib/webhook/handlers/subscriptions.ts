@@ -97,7 +97,7 @@ async function syncInvoice(tx: Db, event: InvoiceEvent, claim: Claim) {
     subscription, customer: idOf(invoice.customer), account: event.account ?? null, outcome,
     invoice: invoice.id, invoiceCreated: invoice.created,
   }, claim);
-  if (!row?.applied) return `stale: a newer invoice outcome is already recorded on ${subscription}`;
+  if (!row?.applied) return `stale: a newer invoice, or this one paid, is already recorded on ${subscription}`;
   return `invoice ${outcome === 'paid' ? 'paid' : 'payment failed'} on ${subscription}`;
 }
 
