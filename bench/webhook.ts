@@ -29,6 +29,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
   const n = Number(flag(argv, '--events') ?? 3000);
   const levels = [...new Set((flag(argv, '--levels') ?? '1,16,64').split(',').map(Number))];
   const rounds = Number(flag(argv, '--rounds') ?? 3);
+  const withPgbench = !argv.includes('--no-pgbench');
   const database = await createTestDatabase('pg');
   // pgbench writes into a database of its own, so that its rows neither slow the next level
   // down nor share its tables' growth.
@@ -72,7 +73,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
       const pg = all.some((r) => r.postgresMs === null) ? 'n/a' : mid((r) => r.postgresMs!).toFixed(2);
       const steal = all.some((r) => r.stealPct === null) ? 'n/a' : all.map((r) => r.stealPct!.toFixed(0)).join(' / ');
       const vs = (run: () => PgbenchResult | null) => {
-        if (argv.includes('--no-pgbench')) return 'n/a';
+        if (!withPgbench) return 'n/a';
         const [stolenBefore, started] = [stealMs(), performance.now()];
         const r = run();
         const stolen = stealMs();
@@ -83,7 +84,7 @@ export async function runWebhook(argv: string[]): Promise<void> {
         return `${r.tps.toFixed(0)} (${((m.rate / r.tps) * 100).toFixed(0)} %${pg}${steal})`;
       };
       const atOurRate = () => {
-        if (argv.includes('--no-pgbench')) return 'n/a';
+        if (!withPgbench) return 'n/a';
         const r = pgbenchAtRate(pgbenchDatabase.name, mixScripts, c, m.rate);
         return r?.postgresMs == null ? 'n/a' : `${r.postgresMs.toFixed(2)} (${r.tps.toFixed(0)} tx/s)`;
       };

@@ -1,5 +1,3 @@
-import type { Db } from '../db/client.js';
-import type { Claim } from './claim.js';
 import { accountAliases, accountHandlers, thinHandlers } from './handlers/accounts.js';
 import { catalogueHandlers } from './handlers/catalogue.js';
 import { chargeHandlers } from './handlers/charges.js';
@@ -7,7 +5,7 @@ import { checkoutSessionHandlers } from './handlers/checkout-sessions.js';
 import { customerHandlers } from './handlers/customers.js';
 import { paymentIntentHandlers } from './handlers/payment-intents.js';
 import { subscriptionHandlers } from './handlers/subscriptions.js';
-import { isThin, type EventType, type Handler, type HandlerMap, type HandlerResult, type IncomingEvent, type ReadsFirst, type TxHandler } from './types.js';
+import { isThin, type Apply, type EventType, type Handler, type HandlerMap, type IncomingEvent, type ReadsFirst, type TxHandler } from './types.js';
 
 // One table keyed by event type, merged from one module per Stripe resource family.
 const handlers: HandlerMap = {
@@ -29,9 +27,6 @@ export const handledEventTypes: readonly string[] = [
   ...Object.keys(accountAliases),
   ...Object.keys(thinHandlers),
 ].sort();
-
-/** What runs inside the event's transaction. */
-export type Apply = (tx: Db, claim: Claim) => Promise<HandlerResult>;
 
 /**
  * The handler bound to this event, or null for a type we store as `ignored`. Calling it makes

@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { retryUniqueRace } from '../db/unique-race.js';
-import { findHandler, type Apply } from './dispatch.js';
+import { findHandler } from './dispatch.js';
 import { Claim, DuplicateEvent, ReadOutside } from './claim.js';
 import { recordFailure, recordIgnored, type EventSource } from './record.js';
-import { eventMeta, type IncomingEvent, type ThinEvent } from './types.js';
+import { eventMeta, type Apply, type IncomingEvent, type ThinEvent } from './types.js';
 
 export interface ProcessOptions {
   source: EventSource;

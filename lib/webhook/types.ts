@@ -14,13 +14,16 @@ export type HandlerResult = string | void;
  */
 export type TxHandler<E> = (tx: Db, event: E, claim: Claim) => Promise<HandlerResult>;
 
+/** What runs inside the event's transaction, the event already bound. */
+export type Apply = (tx: Db, claim: Claim) => Promise<HandlerResult>;
+
 /**
  * A handler that needs Stripe's data first (a session's line items, an account): `readsFirst`
  * runs before the transaction opens, so that a slow or failing Stripe holds no database
  * connection and no lock, and returns what then runs inside the transaction.
  */
 export interface ReadsFirst<E> {
-  readsFirst(event: E): Promise<(tx: Db, claim: Claim) => Promise<HandlerResult>>;
+  readsFirst(event: E): Promise<Apply>;
 }
 
 export type Handler<T extends EventType> = TxHandler<EventOf<T>> | ReadsFirst<EventOf<T>>;

@@ -2,23 +2,18 @@ import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Claim } from '../claim.js';
 import { markStoreDisconnected } from '../../connect/store-disconnect.js';
-import { upsertStoreFromAccount } from '../../connect/store-builder.js';
+import { upsertStoreFromAccount, type StoreOptions } from '../../connect/store-builder.js';
 import { getStripe } from '../../stripe/client.js';
-import { eventMeta, type EventOf, type HandlerMap, type ReadsFirst, type ThinEvent, type ThinHandler } from '../types.js';
+import { eventMeta, type Apply, type EventOf, type HandlerMap, type ReadsFirst, type ThinEvent, type ThinHandler } from '../types.js';
 
 async function accountUpdated(tx: Db, event: EventOf<'account.updated'>, claim: Claim) {
   return storeNote(await upsertStoreFromAccount(tx, event.data.object, { eventCreated: event.created, claim }));
 }
 
-// The event's object is the platform's Application, not the account: the account is read
-// (before the transaction).
+// The event's object is the platform's Application, not the account: the account is read.
 const authorized: ReadsFirst<EventOf<'account.application.authorized'>> = {
-  async readsFirst(event) {
-    if (!event.account) return async () => 'no account on event';
-    const account = await getStripe().accounts.retrieve(event.account);
-    return async (tx, claim) =>
-      storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: event.created, reconnect: true, claim }));
-  },
+  readsFirst: async (event) =>
+    event.account ? storeFromAccount(event.account, { eventCreated: event.created, reconnect: true }) : async () => 'no account on event',
 };
 
 async function deauthorized(tx: Db, event: EventOf<'account.application.deauthorized'>, claim: Claim) {
@@ -29,13 +24,17 @@ async function deauthorized(tx: Db, event: EventOf<'account.application.deauthor
 
 /** Accounts v2 thin events carry a reference only: the account is read, then applied. */
 const thinAccount: ReadsFirst<ThinEvent> = {
-  async readsFirst(event) {
+  readsFirst: async (event) => {
     const id = event.related_object?.id;
-    if (!id) return async () => 'no related account';
-    const account: Stripe.Account = await getStripe().accounts.retrieve(id);
-    return async (tx, claim) => storeNote(await upsertStoreFromAccount(tx, account, { eventCreated: eventMeta(event).created, claim }));
+    return id ? storeFromAccount(id, { eventCreated: eventMeta(event).created }) : async () => 'no related account';
   },
 };
+
+/** Reads the account before the transaction; inside it, builds or updates the account's store. */
+async function storeFromAccount(id: string, opts: Omit<StoreOptions, 'claim'>): Promise<Apply> {
+  const account: Stripe.Account = await getStripe().accounts.retrieve(id);
+  return async (tx, claim) => storeNote(await upsertStoreFromAccount(tx, account, { ...opts, claim }));
+}
 
 function storeNote(store: { status: string } | null): string {
   return store ? `store ${store.status}` : 'stale: a newer account event was already applied';
