@@ -5,7 +5,7 @@ export const adminCustomersRoute = idListRoute({
   path: '/api/admin/customers',
   table: customers,
   fields: {
-    id: customers.id, stripeId: customers.stripeId, storeId: customers.storeId, email: customers.email,
+    id: customers.id, stripeId: customers.stripeId, accountId: customers.accountId, email: customers.email,
     name: customers.name, deleted: customers.deleted, createdAt: customers.createdAt,
     updatedAt: customers.updatedAt,
   },

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
 import { ApiError } from '../http/errors.js';
 import { getKv } from '../kv/index.js';
-import { getStripe } from '../stripe/client.js';
+import { getStripe, isMissing } from '../stripe/client.js';
 
 const CACHE_SECONDS = 300;
 
@@ -53,7 +53,7 @@ async function fetchPrice(priceId: string): Promise<CachedPrice> {
   try {
     price = await getStripe().prices.retrieve(priceId, { expand: ['product'] });
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') {
+    if (isMissing(err)) {
       throw new ApiError('unknown_price', `Price ${priceId} does not exist.`);
     }
     throw stripeFailure(err);

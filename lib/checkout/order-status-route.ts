@@ -39,15 +39,14 @@ async function get(req: Request, ctx: RouteContext): Promise<Response> {
 /** The session with its line items; null when Stripe has no such session (or, for a known order, is down). */
 async function retrieveSession(id: string, order: Order | null): Promise<Stripe.Checkout.Session | null> {
   // The SDK loads here, on the path that calls Stripe: an order already settled never pays for it.
-  const [{ default: Stripe }, { getStripe }, { stripeFailure }] = await Promise.all([
-    import('stripe'),
+  const [{ getStripe, isMissing }, { stripeFailure }] = await Promise.all([
     import('../stripe/client.js'),
     import('../catalogue/price-lookup.js'),
   ]);
   try {
     return await getStripe().checkout.sessions.retrieve(id, { expand: ['line_items'] });
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') return null;
+    if (isMissing(err)) return null;
     if (order) return null; // keep showing what we know; the next poll tries again
     throw stripeFailure(err);
   }

@@ -36,7 +36,12 @@ export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, op
   const result = await applyOrdered({
     created: opts.eventCreated,
     apply: (mode) => writeStore(db, account, opts, mode === 'current', opts.claim),
-    lastApplied: async () => (await db.select({ at: stores.lastEventAt }).from(stores).where(eq(stores.accountId, account.id)))[0]?.at,
+    lastApplied: async () => {
+      const [row] = await db.select({ at: stores.lastEventAt, status: stores.status }).from(stores).where(eq(stores.accountId, account.id));
+      // A deauthorisation wins a same-second tie (store-disconnect.ts), and the account can no
+      // longer be read to settle one: only an authorisation may bring the store back.
+      return row?.status === 'disconnected' && !opts.reconnect ? null : row?.at;
+    },
     current: { key: `account:${account.id}`, read: () => getStripe().accounts.retrieve(account.id) },
     applyCurrent: (current) => writeStore(db, current, opts, true),
     claim: opts.claim,

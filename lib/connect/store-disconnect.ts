@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import { getConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { p } from '../db/prepared.js';
+import { stores } from '../db/schema.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
 import { newerThan } from '../webhook/ordering.js';
 import { pagesFor } from './store-pages.js';
@@ -35,3 +36,10 @@ const disconnectStore = claimingStatement<{ id: string | number }>('stores_disco
     updated_at = now()
   where ${newerThan(sql`stores.last_event_at`, true)}
   returning id, ${claim.claimed} as claimed`);
+
+/** Whether a deauthorisation at or after `created` disconnected the account's store. */
+export async function disconnectedSince(db: Db, accountId: string, created: number): Promise<boolean> {
+  const rows = await db.select({ id: stores.id }).from(stores)
+    .where(and(eq(stores.accountId, accountId), eq(stores.status, 'disconnected'), gte(stores.lastEventAt, created)));
+  return rows.length > 0;
+}

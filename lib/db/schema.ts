@@ -54,32 +54,39 @@ export const stores = pgTable('stores', {
 export const customers = pgTable('customers', {
   id: id(),
   stripeId: text('stripe_id').notNull().unique(),
-  storeId: bigint('store_id', { mode: 'number' }).references(() => stores.id),
+  /** The connected account whose customer this is (`event.account`); null on the platform. */
+  accountId: text('account_id'),
   email: text('email'),
   name: text('name'),
   deleted: boolean('deleted').notNull().default(false),
   lastEventAt: lastEventAt(),
   ...timestamps,
-}, (t) => [index('customers_email_idx').on(t.email), index('customers_store_idx').on(t.storeId, t.id)]);
+}, (t) => [index('customers_email_idx').on(t.email)]);
 
 export const products = pgTable('products', {
   id: id(),
   stripeId: text('stripe_id').notNull().unique(),
-  storeId: bigint('store_id', { mode: 'number' }).references(() => stores.id),
+  /**
+   * The connected account the object belongs to (`event.account`, or the platform's store tag),
+   * as the event says it: its store is found through `stores.account_id` when read, so a row
+   * seen before its store (or a price before its product) is never left without one.
+   */
+  accountId: text('account_id'),
   name: text('name').notNull(),
   description: text('description'),
   images: jsonb('images').$type<string[]>().notNull().default([]),
   active: boolean('active').notNull().default(true),
   lastEventAt: lastEventAt(),
   ...timestamps,
-}, (t) => [index('products_store_idx').on(t.storeId, t.active)]);
+}, (t) => [index('products_account_idx').on(t.accountId, t.active)]);
 
 export const prices = pgTable('prices', {
   id: id(),
   stripeId: text('stripe_id').notNull().unique(),
   /** Stripe product id, not a foreign key: a price event can arrive before its product's. */
   productStripeId: text('product_stripe_id').notNull(),
-  storeId: bigint('store_id', { mode: 'number' }).references(() => stores.id),
+  /** The price's own account or store tag; null means its product's (price-owner.ts). */
+  accountId: text('account_id'),
   currency: text('currency').notNull(),
   unitAmount: money('unit_amount'),
   type: text('type', { enum: ['one_time', 'recurring'] }).notNull(),
@@ -87,7 +94,7 @@ export const prices = pgTable('prices', {
   active: boolean('active').notNull().default(true),
   lastEventAt: lastEventAt(),
   ...timestamps,
-}, (t) => [index('prices_product_idx').on(t.productStripeId), index('prices_store_idx').on(t.storeId, t.active)]);
+}, (t) => [index('prices_product_idx').on(t.productStripeId)]);
 
 export const orderStatuses = [
   'open', 'processing', 'paid', 'partially_refunded', 'refunded', 'failed', 'expired', 'disputed',
@@ -153,7 +160,8 @@ export const subscriptions = pgTable('subscriptions', {
   id: id(),
   stripeId: text('stripe_id').notNull().unique(),
   customerStripeId: text('customer_stripe_id'),
-  storeId: bigint('store_id', { mode: 'number' }).references(() => stores.id),
+  /** The connected account it bills for (`event.account` or the destination); null on the platform. */
+  accountId: text('account_id'),
   status: text('status').notNull(),
   priceIds: jsonb('price_ids').$type<string[]>().notNull().default([]),
   productIds: jsonb('product_ids').$type<string[]>().notNull().default([]),
@@ -231,5 +239,5 @@ export const entitlementsRelations = relations(entitlements, ({ one }) => ({
   order: one(orders, { fields: [entitlements.orderId], references: [orders.id] }),
 }));
 export const productsRelations = relations(products, ({ one }) => ({
-  store: one(stores, { fields: [products.storeId], references: [stores.id] }),
+  store: one(stores, { fields: [products.accountId], references: [stores.accountId] }),
 }));

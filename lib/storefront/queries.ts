@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { prices, products, type StorePage } from '../db/schema.js';
 import type { Store } from '../stores/queries.js';
@@ -38,15 +38,21 @@ export function publicStore(store: Store): PublicStore {
   };
 }
 
-/** Active products of the store that have at least one active, fixed-amount price. */
-export async function listPublicProducts(db: Db, storeId: number): Promise<PublicProduct[]> {
+/**
+ * Active products of the store's account that have at least one active, fixed-amount price
+ * of theirs (a price tagged for another account is that account's: price-owner.ts).
+ */
+export async function listPublicProducts(db: Db, accountId: string): Promise<PublicProduct[]> {
   const [productRows, priceRows] = await Promise.all([
-    db.select().from(products).where(and(eq(products.storeId, storeId), eq(products.active, true))).orderBy(asc(products.id)),
+    db.select().from(products).where(and(eq(products.accountId, accountId), eq(products.active, true))).orderBy(asc(products.id)),
     db
-      .select()
+      .select({ price: prices })
       .from(prices)
-      .where(and(eq(prices.storeId, storeId), eq(prices.active, true), isNotNull(prices.unitAmount)))
-      .orderBy(asc(prices.unitAmount), asc(prices.id)),
+      .innerJoin(products, eq(products.stripeId, prices.productStripeId))
+      .where(and(eq(products.accountId, accountId), eq(sql`coalesce(${prices.accountId}, ${products.accountId})`, accountId),
+        eq(prices.active, true), isNotNull(prices.unitAmount)))
+      .orderBy(asc(prices.unitAmount), asc(prices.id))
+      .then((rows) => rows.map((r) => r.price)),
   ]);
   const byProduct = new Map<string, PublicPrice[]>();
   for (const p of priceRows) {

@@ -21,7 +21,7 @@ async function get(_req: Request, ctx: RouteContext): Promise<Response> {
   const db = await getDb();
   const store = slug ? await findStoreBySlug(db, slug) : null;
   if (!store) throw new ApiError('not_found', 'There is no such store.');
-  const products = await listPublicProducts(db, store.id);
+  const products = await listPublicProducts(db, store.accountId);
   return json({ store: publicStore(store), products }, 200, { 'cache-control': CACHE_CONTROL });
 }
 

@@ -13,6 +13,11 @@ export { EMULATOR_DEFAULT_BASE, stripeMode, type StripeMode } from './mode.js';
 
 let client: Stripe | undefined;
 
+/** Stripe's answer for an object that does not exist, or no longer does (a deleted product). */
+export function isMissing(err: unknown): boolean {
+  return err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing';
+}
+
 export function getStripe(): Stripe {
   client ??= create();
   return client;

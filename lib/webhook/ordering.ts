@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { isMissing } from '../stripe/client.js';
 import type { Claim } from './claim.js';
 
 /**
@@ -16,6 +17,8 @@ export function newerThan(lastEventAt: AnyPgColumn | SQL, current: SQL | boolean
   return sql`${lastEventAt} is null or excluded.last_event_at is null or ${lastEventAt} < excluded.last_event_at
     or (${current} and ${lastEventAt} = excluded.last_event_at)`;
 }
+
+const GONE = Symbol('gone from Stripe');
 
 export type Ordered<T> = { row: T; outcome: 'applied' | 'tie_settled' } | { row: null; outcome: 'stale' };
 
@@ -40,7 +43,10 @@ export async function applyOrdered<T, O>(steps: {
   if (row !== undefined) return { row, outcome: 'applied' };
   if ((await steps.lastApplied()) !== steps.created) return { row: null, outcome: 'stale' };
   const { key, read } = steps.current;
-  const object = steps.claim ? steps.claim.readOutside(key, read) : await read();
+  // Gone from Stripe (a product deleted in the same second): its deletion event settles it.
+  const readOrGone = () => read().catch((err: unknown) => (isMissing(err) ? GONE : Promise.reject(err)));
+  const object = steps.claim ? steps.claim.readOutside(key, readOrGone) : await readOrGone();
+  if (object === GONE) return { row: null, outcome: 'stale' };
   const current = await steps.applyCurrent(object);
   return current === undefined ? { row: null, outcome: 'stale' } : { row: current, outcome: 'tie_settled' };
 }

@@ -15,26 +15,24 @@ export interface SyncedRow { id: string | number }
 /**
  * The guarded upsert of one mirrored object: insert, or overwrite the row with the event's
  * values when the event is newer than the row's (see ordering.ts for ties). Each table lists
- * its own columns, values, `set` and store; this adds the claim, the guard and the answer.
- * A null store never erases a known one. `then`: more CTEs, run only for an applied write
- * (they read `up`), so that what follows the object commits with it in the same statement.
- * Run with each column's value plus `stripeId`, `lastEventAt` and `current` (a tie may apply).
+ * its own columns, values and `set`; this adds the owning account, the claim, the guard and
+ * the answer. A null account never erases a known one. `then`: more CTEs, run only for an
+ * applied write (they read `up`), so that what follows the object commits with it in the same
+ * statement. Run with each column's value plus `stripeId`, `account`, `lastEventAt` and
+ * `current` (a tie may apply).
  */
-export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; storeId: SQL; then?: SQL }) {
+export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; then?: SQL }) {
   const name = sql.raw(table);
   return claimingStatement<SyncedRow>(`sync_${table}`, (claim) => sql`with ${claim.cte}up as (
-    insert into ${name} (stripe_id, store_id, ${sql.raw(parts.columns)}, last_event_at)
-    values (${p('stripeId')}, ${parts.storeId}, ${parts.values}, ${claim.marker(sql`${p('lastEventAt')}::bigint`)})
+    insert into ${name} (stripe_id, account_id, ${sql.raw(parts.columns)}, last_event_at)
+    values (${p('stripeId')}, ${p('account')}, ${parts.values}, ${claim.marker(sql`${p('lastEventAt')}::bigint`)})
     on conflict (stripe_id) do update set
-      store_id = coalesce(excluded.store_id, ${name}.store_id),
+      account_id = coalesce(excluded.account_id, ${name}.account_id),
       ${parts.set}, last_event_at = excluded.last_event_at, updated_at = now()
     where ${newerThan(sql.raw(`${table}.last_event_at`), sql`${p('current')}::boolean`)}
     returning id)${parts.then ?? sql``}
   select id, ${claim.claimed} as claimed from up`);
 }
-
-/** A store's id from its account, in a statement: Connect events land on that store. */
-export const storeOfAccount = (name: string) => sql`(select id from stores where account_id = ${p(name)})`;
 
 export type SyncWrite<O> = (object: O, current: boolean, claim?: Claim) => Promise<SyncedRow | undefined>;
 

@@ -71,7 +71,7 @@ describe.runIf(chromiumAvailable() && inject('postgres'))('marketplace in a real
       default_price_data: { currency: 'usd', unit_amount: 4321 },
       metadata: { store_account_id: store!.accountId },
     });
-    await expect.poll(async () => (await stack.db.select().from(prices).where(eq(prices.storeId, store!.id))).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await stack.db.select().from(prices).where(eq(prices.accountId, store!.accountId))).length, { timeout: 15_000 }).toBe(1);
     await page.reload();
     await mkdir(ARTIFACTS_DIR, { recursive: true });
     const buy = page.getByRole('button', { name: 'Buy Glazed Bowl' });

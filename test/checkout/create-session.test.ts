@@ -78,7 +78,7 @@ describe('POST /api/create-checkout-session creates a session and an open order'
       controller: { fees: { payer: 'application' }, losses: { payments: 'application' }, stripe_dashboard: { type: 'express' } },
     });
     const store = await insertStore(app.db, { slug: 'fee-shop', accountId: account.id, status: 'active', feeBps: 250 });
-    const price = await storePrice(stripe, app.db, store.id, { currency: 'usd', unit_amount: 1295, product_data: { name: 'Fee test' } });
+    const price = await storePrice(stripe, app.db, store.accountId, { currency: 'usd', unit_amount: 1295, product_data: { name: 'Fee test' } });
     // 3885 × 250 / 10 000 = 97.125 → 97; the seller gets the rest.
     expect(applicationFeeAmount(3885, 250)).toBe(97);
     const { id } = await create({ priceId: price.id, quantity: 3, store: 'fee-shop' });
@@ -101,7 +101,7 @@ describe('POST /api/create-checkout-session creates a session and an open order'
   it('a store subscription takes application_fee_percent and the destination', async () => {
     const account = await stripe.accounts.create({ type: 'express' });
     const store = await insertStore(app.db, { slug: 'sub-shop', accountId: account.id, status: 'active', feeBps: 375 });
-    const price = await storePrice(stripe, app.db, store.id, {
+    const price = await storePrice(stripe, app.db, store.accountId, {
       currency: 'usd', unit_amount: 700, recurring: { interval: 'month' }, product_data: { name: 'Seller club' },
     });
     const { id } = await create({ priceId: price.id, store: 'sub-shop' });
@@ -179,12 +179,12 @@ describe('create-checkout-session when Stripe or configuration fails', () => {
 });
 
 // A store's price, as the catalogue webhook would record it (this suite delivers no webhooks).
-async function storePrice(stripe: Stripe, db: Db, storeId: number, params: Stripe.PriceCreateParams): Promise<Stripe.Price> {
+async function storePrice(stripe: Stripe, db: Db, accountId: string, params: Stripe.PriceCreateParams): Promise<Stripe.Price> {
   const price = await stripe.prices.create(params);
   await db.insert(prices).values({
     stripeId: price.id,
     productStripeId: price.product as string,
-    storeId,
+    accountId,
     currency: price.currency,
     unitAmount: price.unit_amount,
     type: price.recurring ? 'recurring' : 'one_time',

@@ -33,11 +33,11 @@ describe('POST /api/create-intent', () => {
     storeId = (await insertStore(app.db, { slug: 'kiln', accountId, status: 'active', feeBps: 250 })).id;
     const pending = await expressAccount(stripe, app.emulator!, false);
     await insertStore(app.db, { slug: 'not-yet', accountId: pending.id, status: 'pending' });
-    price.usd = await storePrice(stripe, app.db, storeId, { name: 'Bowl', currency: 'usd', amount: 1999 });
-    price.usd2 = await storePrice(stripe, app.db, storeId, { name: 'Plate', currency: 'usd', amount: 1250 });
-    price.jpy = await storePrice(stripe, app.db, storeId, { name: 'Cup', currency: 'jpy', amount: 1500 });
-    price.eur = await storePrice(stripe, app.db, storeId, { name: 'Vase', currency: 'eur', amount: 1201 });
-    price.monthly = await storePrice(stripe, app.db, storeId, { name: 'Club', currency: 'usd', amount: 900, monthly: true });
+    price.usd = await storePrice(stripe, app.db, accountId, { name: 'Bowl', currency: 'usd', amount: 1999 });
+    price.usd2 = await storePrice(stripe, app.db, accountId, { name: 'Plate', currency: 'usd', amount: 1250 });
+    price.jpy = await storePrice(stripe, app.db, accountId, { name: 'Cup', currency: 'jpy', amount: 1500 });
+    price.eur = await storePrice(stripe, app.db, accountId, { name: 'Vase', currency: 'eur', amount: 1201 });
+    price.monthly = await storePrice(stripe, app.db, accountId, { name: 'Club', currency: 'usd', amount: 900, monthly: true });
   });
   afterAll(() => app.stop());
 

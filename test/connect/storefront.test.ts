@@ -19,10 +19,10 @@ describe('GET /api/stores/:slug', () => {
     accountId = (await expressAccount(stripe, app.emulator!)).id;
     const store = await insertStore(app.db, { slug: 'kiln', accountId, status: 'active', feeBps: 333, currency: 'eur' });
     const other = await insertStore(app.db, { slug: 'other', accountId: 'acct_other000000000', status: 'active' });
-    ids.bowl = await storePrice(stripe, app.db, store.id, { name: 'Bowl', currency: 'eur', amount: 1800 });
-    ids.club = await storePrice(stripe, app.db, store.id, { name: 'Club', currency: 'eur', amount: 500, monthly: true });
-    ids.gone = await storePrice(stripe, app.db, store.id, { name: 'Gone', currency: 'eur', amount: 100, active: false });
-    ids.foreign = await storePrice(stripe, app.db, other.id, { name: 'Not ours', currency: 'usd', amount: 100 });
+    ids.bowl = await storePrice(stripe, app.db, store.accountId, { name: 'Bowl', currency: 'eur', amount: 1800 });
+    ids.club = await storePrice(stripe, app.db, store.accountId, { name: 'Club', currency: 'eur', amount: 500, monthly: true });
+    ids.gone = await storePrice(stripe, app.db, store.accountId, { name: 'Gone', currency: 'eur', amount: 100, active: false });
+    ids.foreign = await storePrice(stripe, app.db, other.accountId, { name: 'Not ours', currency: 'usd', amount: 100 });
     ids.platform = await storePrice(stripe, app.db, null, { name: 'Platform', currency: 'usd', amount: 100 });
   });
   afterAll(() => app.stop());

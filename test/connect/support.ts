@@ -50,7 +50,7 @@ export async function insertStore(db: Db, o: { slug: string; accountId: string; 
 export async function storePrice(
   stripe: Stripe,
   db: Db,
-  storeId: number | null,
+  accountId: string | null,
   o: { name: string; currency: string; amount: number; monthly?: boolean; active?: boolean },
 ): Promise<string> {
   const product = await stripe.products.create({
@@ -59,11 +59,10 @@ export async function storePrice(
     default_price_data: { currency: o.currency, unit_amount: o.amount, ...(o.monthly ? { recurring: { interval: 'month' } } : {}) },
   });
   const priceId = product.default_price as string;
-  await db.insert(products).values({ stripeId: product.id, storeId, name: o.name, description: product.description, images: [] });
+  await db.insert(products).values({ stripeId: product.id, accountId, name: o.name, description: product.description, images: [] });
   await db.insert(prices).values({
     stripeId: priceId,
     productStripeId: product.id,
-    storeId,
     currency: o.currency,
     unitAmount: o.amount,
     type: o.monthly ? 'recurring' : 'one_time',

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, prices, products, stores } from '../../lib/db/schema.js';
+import { storefrontRoute } from '../../lib/storefront/route.js';
 import { startTestApp, TEST_CONNECT_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
 import { as, deliver, driver, event, sdkFor } from './support.js';
 
@@ -68,24 +69,47 @@ describe('accounts, customers and catalogue: the rows each event leaves', () => 
     await connect(created);
     await connect(event('customer.updated', { account: account.id, created: created.created + 1, data: { object: { id, email: 'new@example.com' } } }));
     const row = (await app.db.select().from(customers).where(eq(customers.stripeId, id)))[0]!;
-    expect(row).toMatchObject({ email: 'new@example.com', name: 'Demo Shopper', deleted: false, storeId: (await storeOf(account.id))!.id });
+    expect(row).toMatchObject({ email: 'new@example.com', name: 'Demo Shopper', deleted: false, accountId: account.id });
     await connect(event('customer.deleted', { account: account.id, created: created.created + 2, data: { object: { id } } }));
     expect(await app.db.select().from(customers).where(eq(customers.stripeId, id))).toEqual([expect.objectContaining({ deleted: true })]);
   });
 
-  it("a platform product tagged metadata.store_account_id belongs to that store, and so does its untagged price", async () => {
+  const storefront = async (slug: string) =>
+    ((await (await app.call(storefrontRoute, `/api/stores/${slug}`)).json()) as { products: Array<{ id: string; prices: Array<{ id: string }> }> }).products;
+
+  it('a platform product tagged metadata.store_account_id is that store\'s, and so is its untagged price, whichever event comes first', async () => {
     const account = 'acct_tagged_catalogue';
     await connect(event('account.updated', { account, data: { object: { id: account } } }));
     const store = (await storeOf(account))!;
-    const p = event('product.created', { data: { object: { metadata: { store_account_id: account } } } });
-    await deliver(app, p);
-    const price = event('price.created', { data: { object: { product: p.data.object.id, metadata: {} } } });
-    await deliver(app, price);
-    expect(await app.db.select().from(products).where(eq(products.stripeId, p.data.object.id))).toEqual([expect.objectContaining({ storeId: store.id })]);
-    expect(await app.db.select().from(prices).where(eq(prices.stripeId, price.data.object.id))).toEqual([expect.objectContaining({ storeId: store.id })]);
+    const tagged = () => event('product.created', { data: { object: { metadata: { store_account_id: account } } } });
+    const priceOf = (product: { data: { object: { id: string } } }) => event('price.created', { data: { object: { product: product.data.object.id, metadata: {} } } });
+    const [first, second] = [tagged(), tagged()];
+    const [firstPrice, secondPrice] = [priceOf(first), priceOf(second)];
+    // Stripe sends a product and its default price at the same moment: either may land first.
+    for (const e of [first, firstPrice, secondPrice, second]) expect((await deliver(app, e)).status).toBe(200);
+    expect((await app.db.select().from(products).where(eq(products.stripeId, second.data.object.id)))[0]).toMatchObject({ accountId: account });
+    expect((await app.db.select().from(prices).where(eq(prices.stripeId, secondPrice.data.object.id)))[0]).toMatchObject({ accountId: null });
     const platform = event('product.created');
     await deliver(app, platform);
-    expect((await app.db.select().from(products).where(eq(products.stripeId, platform.data.object.id)))[0]!.storeId).toBeNull();
+    expect((await app.db.select().from(products).where(eq(products.stripeId, platform.data.object.id)))[0]!.accountId).toBeNull();
+    expect((await storefront(store.slug)).map((p) => [p.id, p.prices.map((x) => x.id)]).sort()).toEqual([
+      [first.data.object.id, [firstPrice.data.object.id]],
+      [second.data.object.id, [secondPrice.data.object.id]],
+    ].sort());
+  });
+
+  it("a connected account's product, price and customer seen before any account event are its store's once the store is built", async () => {
+    const account = await stripe.accounts.create({ country: 'US', business_profile: { name: 'Early Catalogue Co' } });
+    const t = Math.floor(Date.now() / 1000) - 30;
+    const product = event('product.created', { account: account.id, created: t, data: { object: { name: 'Early Mug' } } });
+    const price = event('price.created', { account: account.id, created: t, data: { object: { product: product.data.object.id, metadata: {} } } });
+    const customer = event('customer.created', { account: account.id, created: t });
+    for (const e of [product, price, customer]) expect((await connect(e)).status).toBe(200);
+    expect(await storeOf(account.id)).toBeUndefined();
+    expect((await connect(event('account.updated', { account: account.id, created: t + 1, data: { object: account } }))).status).toBe(200);
+    const store = (await storeOf(account.id))!;
+    expect(await storefront(store.slug)).toEqual([expect.objectContaining({ id: product.data.object.id, prices: [expect.objectContaining({ id: price.data.object.id })] })]);
+    expect((await app.db.select().from(customers).where(eq(customers.stripeId, customer.data.object.id)))[0]).toMatchObject({ accountId: account.id });
   });
 
   it('product.* and price.* upsert the catalogue; deleted ones become inactive; JPY stays in yen', async () => {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, emailOutbox, entitlements, orders, stores, subscriptions } from '../../lib/db/schema.js';
+import { customers, emailOutbox, entitlements, orders, products, stores, subscriptions } from '../../lib/db/schema.js';
 import { startTestApp, TEST_CONNECT_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
-import { deliver, driver, event, orderBySession, purchase, sdkFor, type Purchase } from './support.js';
+import { as, deliver, driver, event, orderBySession, purchase, sdkFor, type Purchase } from './support.js';
 
 describe('ordering: late, early and same-second events end in the natural order\'s state', () => {
   let app: TestApp;
@@ -167,5 +167,52 @@ describe('ordering: late, early and same-second events end in the natural order\
       await deliver(app, e);
     }
     expect(await latest(natural)).toEqual({ status: 'payment_failed', invoice: `in_new_n_${now}` });
+  });
+
+  const connect = (e: object) => deliver(app, e, { secret: TEST_CONNECT_WEBHOOK_SECRET });
+  const productOf = async (id: string) => (await app.db.select().from(products).where(eq(products.stripeId, id)))[0];
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('an account.updated in the same second as the deauthorization, delivered after it, is stale: the deauthorisation wins, and the revoked account is not read', async () => {
+    // The emulator does not know this account: reading it fails, as Stripe does once access is revoked.
+    const built = event('account.updated', { data: { object: { business_profile: { name: 'Gone Gadgets' } } } });
+    const id = built.data.object.id;
+    const t = now() - 30;
+    await connect({ ...built, id: `${built.id}_first`, created: t - 10 });
+    expect((await connect(event('account.application.deauthorized', { account: id, created: t }))).body.reason).toBe('store disconnected');
+    const res = await connect({ ...built, id: `${built.id}_tie`, account: id, created: t });
+    expect(res).toMatchObject({ status: 200, body: { status: 'processed', reason: expect.stringMatching(/^stale/) } });
+    expect(await storeOf(id)).toMatchObject({ status: 'disconnected', name: 'Gone Gadgets' });
+  });
+
+  it('a late account.application.authorized, older than the deauthorization, is stale: 200, not a failure to retry for days', async () => {
+    const id = `acct_review_gone_${Date.now()}`;
+    const t = now() - 30;
+    expect((await connect(event('account.application.deauthorized', { account: id, created: t }))).status).toBe(200);
+    const res = await connect(event('account.application.authorized', { account: id, created: t - 10 }));
+    expect(res).toMatchObject({ status: 200, body: { status: 'processed', reason: expect.stringMatching(/^stale/) } });
+    expect((await storeOf(id))!.status).toBe('disconnected');
+  });
+
+  it('a product.updated in the same second as product.deleted, delivered after it: 200 and still inactive (Stripe answers 404 for the deleted product)', async () => {
+    // Never created in the emulator: retrieving it gives 404, as Stripe does for a deleted product.
+    const p = event('product.created', { created: now() - 60 });
+    const id = p.data.object.id;
+    await deliver(app, p);
+    const t = p.created + 10;
+    expect((await deliver(app, as('product.deleted', event('product.updated', { created: t, data: { object: { id } } })))).status).toBe(200);
+    const late = await deliver(app, event('product.updated', { created: t, data: { object: { id, name: 'Late rename' } } }));
+    expect(late.status).toBe(200);
+    expect((await productOf(id))!.active).toBe(false);
+  });
+
+  it('a subscription delivered before its customer: the entitlement gets the customer\'s email, as in the natural order', async () => {
+    const created = event('customer.subscription.created', { created: now() - 60 });
+    const sub = created.data.object;
+    const customer = event('customer.created', { created: now() - 61, data: { object: { id: sub.customer, email: 'member@example.com' } } });
+    await deliver(app, created);
+    await deliver(app, customer);
+    expect(await app.db.select().from(entitlements).where(eq(entitlements.subscriptionStripeId, sub.id)))
+      .toEqual([expect.objectContaining({ productStripeId: 'prod_demo_membership', active: true, email: 'member@example.com' })]);
   });
 });

@@ -131,4 +131,21 @@ describe('payments, refunds, disputes, subscriptions: the rows each event leaves
     expect((await app.db.select().from(subscriptions).where(eq(subscriptions.stripeId, sub.id)))[0]).toMatchObject({ status: 'canceled', latestInvoiceStatus: 'payment_failed' });
     expect(await ents()).toEqual([expect.objectContaining({ active: false })]);
   });
+
+  it('a subscription switched to another product revokes the entitlement to the product it no longer includes', async () => {
+    const created = event('customer.subscription.created', { created: Math.floor(Date.now() / 1000) - 60 });
+    const sub = created.data.object;
+    const swapTo = {
+      ...sub.items.data[0],
+      id: 'si_review_swap',
+      price: { ...sub.items.data[0].price, id: 'price_review_gold', product: 'prod_review_gold' },
+    };
+    expect((await deliver(app, created)).status).toBe(200);
+    const updated = event('customer.subscription.updated', { created: created.created + 1, data: { object: { id: sub.id } } });
+    updated.data.object = { ...sub, items: { ...sub.items, data: [swapTo] } };
+    expect((await deliver(app, updated)).status).toBe(200);
+    expect((await app.db.select().from(subscriptions).where(eq(subscriptions.stripeId, sub.id)))[0]).toMatchObject({ status: 'active', productIds: ['prod_review_gold'] });
+    const ents = await app.db.select().from(entitlements).where(eq(entitlements.subscriptionStripeId, sub.id));
+    expect(Object.fromEntries(ents.map((e) => [e.productStripeId, e.active]))).toEqual({ prod_demo_membership: false, prod_review_gold: true });
+  });
 });

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Claim } from '../claim.js';
-import { markStoreDisconnected } from '../../connect/store-disconnect.js';
+import { disconnectedSince, markStoreDisconnected } from '../../connect/store-disconnect.js';
 import { upsertStoreFromAccount, type StoreOptions } from '../../connect/store-builder.js';
 import { getStripe } from '../../stripe/client.js';
 import { eventMeta, type Apply, type EventOf, type HandlerMap, type ReadsFirst, type ThinEvent, type ThinHandler } from '../types.js';
@@ -32,7 +32,17 @@ const thinAccount: ReadsFirst<ThinEvent> = {
 
 /** Reads the account before the transaction; inside it, builds or updates the account's store. */
 async function storeFromAccount(id: string, opts: Omit<StoreOptions, 'claim'>): Promise<Apply> {
-  const account: Stripe.Account = await getStripe().accounts.retrieve(id);
+  let account: Stripe.Account;
+  try {
+    account = await getStripe().accounts.retrieve(id);
+  } catch (err) {
+    // A later deauthorisation revoked our access: this event is stale, not a failure to retry
+    // for days. Any other failed read fails the event, and Stripe's next delivery reads again.
+    return async (tx) => {
+      if (opts.eventCreated !== null && await disconnectedSince(tx, id, opts.eventCreated)) return storeNote(null);
+      throw err;
+    };
+  }
   return async (tx, claim) => storeNote(await upsertStoreFromAccount(tx, account, { ...opts, claim }));
 }
 

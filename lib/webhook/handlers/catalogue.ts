@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import type { Claim } from '../claim.js';
 import { p } from '../../db/prepared.js';
 import { getStripe } from '../../stripe/client.js';
-import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
+import { outcomeNote, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 // Destination charges sell the platform's prices, so a store's products live on the platform,
@@ -21,15 +21,14 @@ type PriceEvent = EventOf<'price.created' | 'price.updated' | 'price.deleted'>;
 
 const upsertProduct = syncStatement('products', {
   columns: 'name, description, images, active',
-  storeId: storeOfAccount('storeAccount'),
   values: sql`${p('name')}, ${p('description')}, ${p('images')}::jsonb, ${p('active')}`,
   set: sql`name = excluded.name, description = excluded.description, images = excluded.images, active = excluded.active`,
 });
 
-// An untagged price belongs to its product's store (Stripe sends product.created first).
+// An untagged price belongs to its product's store, found when read (price-owner.ts): the
+// product's event may come after the price's, or at the same moment.
 const upsertPrice = syncStatement('prices', {
   columns: 'product_stripe_id, currency, unit_amount, type, recurring_interval, active',
-  storeId: sql`coalesce(${storeOfAccount('storeAccount')}, (select store_id from products where stripe_id = ${p('product')}))`,
   values: sql`${p('product')}, ${p('currency')}, ${p('unitAmount')}, ${p('type')}, ${p('interval')}, ${p('active')}`,
   set: sql`product_stripe_id = excluded.product_stripe_id, currency = excluded.currency, unit_amount = excluded.unit_amount,
     type = excluded.type, recurring_interval = excluded.recurring_interval, active = excluded.active`,
@@ -44,7 +43,7 @@ async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
     created: deleted ? null : event.created,
     write: (product, current, claim) => upsertProduct(tx, {
       stripeId: product.id,
-      storeAccount: storeAccount(event, product.metadata),
+      account: storeAccount(event, product.metadata),
       name: product.name,
       description: product.description ?? null,
       images: JSON.stringify(product.images ?? []),
@@ -66,7 +65,7 @@ async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
     created: deleted ? null : event.created,
     write: (price, current, claim) => upsertPrice(tx, {
       stripeId: price.id,
-      storeAccount: storeAccount(event, price.metadata),
+      account: storeAccount(event, price.metadata),
       product: productId(price),
       currency: price.currency,
       unitAmount: price.unit_amount,

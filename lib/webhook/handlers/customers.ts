@@ -4,19 +4,22 @@ import type { Db } from '../../db/client.js';
 import { p } from '../../db/prepared.js';
 import type { Claim } from '../claim.js';
 import { getStripe } from '../../stripe/client.js';
-import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
+import { outcomeNote, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 type CustomerEvent = EventOf<'customer.created' | 'customer.updated' | 'customer.deleted'>;
 
 // A deleted customer arrives without email and name: `details` false keeps the ones we had.
+// A subscription seen before its customer left its entitlements without an email: filled here.
 const upsertCustomer = syncStatement('customers', {
   columns: 'email, name, deleted',
-  storeId: storeOfAccount('account'),
   values: sql`${p('email')}, ${p('name')}, ${p('deleted')}`,
   set: sql`email = case when ${p('details')}::boolean then excluded.email else customers.email end,
     name = case when ${p('details')}::boolean then excluded.name else customers.name end,
     deleted = excluded.deleted`,
+  then: sql`, emailed as (
+    update entitlements set email = ${p('email')}
+    where customer_stripe_id = ${p('stripeId')} and email is null and ${p('email')}::text is not null and exists (select 1 from up))`,
 });
 
 async function syncCustomer(tx: Db, event: CustomerEvent, claim: Claim) {

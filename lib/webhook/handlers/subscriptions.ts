@@ -5,7 +5,7 @@ import { p } from '../../db/prepared.js';
 import { claimingStatement, type Claim } from '../claim.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
-import { outcomeNote, storeOfAccount, syncOrdered, syncStatement } from '../sync-object.js';
+import { outcomeNote, syncOrdered, syncStatement } from '../sync-object.js';
 import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 
 type SubscriptionEvent = EventOf<'customer.subscription.created' | 'customer.subscription.updated' | 'customer.subscription.deleted'>;
@@ -21,7 +21,7 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
   return {
     stripeId: sub.id,
     customerStripeId: idOf(sub.customer),
-    storeAccount: event.account ?? idOf(sub.transfer_data?.destination),
+    account: event.account ?? idOf(sub.transfer_data?.destination),
     status: sub.status,
     priceIds: JSON.stringify(items.map((i) => i.price.id)),
     productIds: JSON.stringify([...new Set(items.map((i) => idOf(i.price.product)).filter((p): p is string => p !== null))]),
@@ -34,9 +34,9 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
 
 // Entitlements follow the subscription in the same statement: one per product, granted while
 // `active`/`trialing`, revoked once `canceled`/`unpaid`; other statuses leave them (`follow`).
+// A product the subscription no longer includes (a plan switched) is revoked whatever the status.
 const upsertSubscription = syncStatement('subscriptions', {
   columns: 'customer_stripe_id, status, price_ids, product_ids, current_period_start, current_period_end, cancel_at_period_end',
-  storeId: storeOfAccount('storeAccount'),
   values: sql`${p('customerStripeId')}, ${p('status')}, ${p('priceIds')}::jsonb, ${p('productIds')}::jsonb,
     ${p('periodStart')}, ${p('periodEnd')}, ${p('cancelAtPeriodEnd')}`,
   set: sql`customer_stripe_id = excluded.customer_stripe_id, status = excluded.status, price_ids = excluded.price_ids,
@@ -50,9 +50,14 @@ const upsertSubscription = syncStatement('subscriptions', {
     from up, jsonb_array_elements_text(${p('productIds')}::jsonb) as product
     where ${p('follow')}::boolean
     on conflict (subscription_stripe_id, product_stripe_id) do update set
+      email = coalesce(entitlements.email, excluded.email),
       active = excluded.active,
       revoked_at = excluded.revoked_at,
-      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end)`,
+      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end),
+  dropped as (
+    update entitlements set active = false, revoked_at = now()
+    where subscription_stripe_id = ${p('stripeId')} and active and exists (select 1 from up)
+      and product_stripe_id not in (select jsonb_array_elements_text(${p('productIds')}::jsonb)))`,
 });
 
 async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) {
@@ -75,9 +80,9 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) 
 // Out of order: a newer invoice (by its own `created`) replaces an older one's outcome, never the
 // reverse, and an invoice once paid stays paid (a late `payment_failed` of an earlier attempt).
 const recordInvoice = claimingStatement<{ applied: number }>('subscriptions_invoice', (claim) => sql`with ${claim.cte}up as (
-  insert into subscriptions (stripe_id, customer_stripe_id, store_id, status,
+  insert into subscriptions (stripe_id, customer_stripe_id, account_id, status,
     latest_invoice_status, latest_invoice_id, latest_invoice_created, last_event_at)
-  values (${p('subscription')}, ${p('customer')}, ${storeOfAccount('account')}, 'incomplete',
+  values (${p('subscription')}, ${p('customer')}, ${p('account')}, 'incomplete',
     ${p('outcome')}, ${p('invoice')}, ${p('invoiceCreated')}::bigint, ${claim.marker(sql`null::bigint`)})
   on conflict (stripe_id) do update set latest_invoice_status = excluded.latest_invoice_status,
     latest_invoice_id = excluded.latest_invoice_id, latest_invoice_created = excluded.latest_invoice_created, updated_at = now()
