@@ -7,7 +7,7 @@ import type { PlannedIntent } from './create-intent-plan.js';
 /**
  * The `open` order for a new PaymentIntent. The webhook may have seen the intent first and
  * created a bare order from it (SPEC promise 8); then we only fill in what it could not know
- * (items, store, fee) and never touch its status or amounts.
+ * (items, store, fee, the buyer's email) and never touch its status or amounts.
  */
 export async function recordIntentOrder(db: Db, paymentIntentId: string, plan: PlannedIntent, store: Store | null): Promise<void> {
   await db
@@ -21,6 +21,7 @@ export async function recordIntentOrder(db: Db, paymentIntentId: string, plan: P
       amountSubtotal: plan.amountTotal,
       amountTotal: plan.amountTotal,
       applicationFeeAmount: plan.applicationFeeAmount,
+      email: plan.params.receipt_email ?? null,
       items: plan.items,
     })
     .onConflictDoUpdate({
@@ -28,6 +29,7 @@ export async function recordIntentOrder(db: Db, paymentIntentId: string, plan: P
       set: {
         items: sql`case when jsonb_array_length(${orders.items}) = 0 then excluded.items else ${orders.items} end`,
         storeId: sql`coalesce(${orders.storeId}, excluded.store_id)`,
+        email: sql`coalesce(${orders.email}, excluded.email)`,
         applicationFeeAmount: sql`coalesce(${orders.applicationFeeAmount}, excluded.application_fee_amount)`,
         amountSubtotal: sql`coalesce(${orders.amountSubtotal}, excluded.amount_subtotal)`,
         updatedAt: sql`now()`,

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import type { OrderItem, OrderStatus } from '../db/schema.js';
-import { retryUniqueRace } from '../db/unique-race.js';
+import { retryLostRace } from '../db/lost-race.js';
 import { getStripe } from '../stripe/client.js';
 import type { Claim } from '../webhook/claim.js';
 import { upsertSessionOrder } from './session-order.js';
@@ -27,7 +27,7 @@ export interface SyncOptions {
 export async function syncCheckoutSession(db: Db, session: Stripe.Checkout.Session, opts: SyncOptions): Promise<Order> {
   const items = await sessionItems(session, opts.account ?? null);
   // The webhook (or another tab) may be writing the same order at this moment.
-  return retryUniqueRace(() => db.transaction((tx) => applyCheckoutSession(tx, session, items, opts)));
+  return retryLostRace(() => db.transaction((tx) => applyCheckoutSession(tx, session, items, opts)));
 }
 
 /** The same, inside the caller's transaction and with the line items already at hand. */

@@ -73,6 +73,25 @@ const fulfilOrder = prepared<{ n: number }>('orders_fulfil', () => sql`
   )${fulfilmentEffects}
   select count(*)::int as n from f`);
 
+/**
+ * A fulfilled order whose buyer's email arrived afterwards (a create-intent payment whose
+ * charge brings the address): its entitlements get the email and its confirmation is queued,
+ * once (the outbox's unique order id), as if the email had been known at fulfilment.
+ */
+export async function confirmLate(tx: Db, order: Order): Promise<void> {
+  const mail = emailValues({ currency: order.currency, amountTotal: order.amountTotal, items: order.items });
+  await confirmLateStatement(tx, { orderId: order.id, ...mail });
+}
+
+const confirmLateStatement = prepared('orders_confirm_late', () => sql`
+  with f as (
+    select id, email, customer_stripe_id, status, items, mode from orders
+    where id = ${p('orderId')} and fulfilled_at is not null and email is not null
+  ), emailed as (
+    update entitlements set email = f.email from f where entitlements.order_id = f.id and entitlements.email is null
+  )${fulfilmentEffects}
+  select count(*)::int as n from f`);
+
 /** Whether `fulfil` would do anything for this row: saves a round trip when it would not. */
 export function fulfilmentDue(order: Order): boolean {
   return order.fulfilledAt === null && settledStatuses.includes(order.status) && order.items.length > 0;

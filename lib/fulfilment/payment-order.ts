@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { p } from '../db/prepared.js';
 import type { orders, OrderStatus } from '../db/schema.js';
-import { fulfil, fulfilmentDue, revokeEntitlements } from './fulfil.js';
+import { confirmLate, fulfil, fulfilmentDue, revokeEntitlements } from './fulfil.js';
 import { forwardStatus, settledList } from './order-status.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
 
@@ -22,12 +22,17 @@ export interface PaymentFacts {
   storeAccountId?: string | null;
   applicationFeeAmount?: number | null;
   amountRefunded?: number;
+  /** False when `amount` is only part of the payment (a dispute): it then never replaces the total. */
+  amountIsTotal?: boolean;
   eventCreated: number | null;
 }
 
 // Status moves are checked in SQL (forwardStatus) so that concurrent or stale writers cannot
 // move an order backwards; a settled status stamps paid_at, a full refund refunded_at.
-const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_payment', (claim) => sql`${claim.with}
+// `email_learned`: the buyer's email arrived with this event (settle sends a late confirmation).
+const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_payment', (claim) => sql`with ${claim.cte}prev as (
+    select email from orders where payment_intent_id = ${p('paymentIntentId')}
+  )
   insert into orders (payment_intent_id, charge_id, store_id, customer_stripe_id, email, status, currency, amount_total,
     amount_refunded, application_fee_amount, receipt_url, paid_at, refunded_at, last_event_at)
   values (${p('paymentIntentId')}, ${p('chargeId')}, (select id from stores where account_id = ${p('storeAccountId')}),
@@ -41,6 +46,7 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     store_id = coalesce(orders.store_id, excluded.store_id),
     customer_stripe_id = coalesce(orders.customer_stripe_id, excluded.customer_stripe_id),
     email = coalesce(orders.email, excluded.email),
+    amount_total = case when ${p('amountIsTotal')}::boolean then excluded.amount_total else orders.amount_total end,
     amount_refunded = greatest(orders.amount_refunded, excluded.amount_refunded),
     application_fee_amount = coalesce(excluded.application_fee_amount, orders.application_fee_amount),
     receipt_url = coalesce(excluded.receipt_url, orders.receipt_url),
@@ -48,7 +54,7 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     refunded_at = coalesce(orders.refunded_at, excluded.refunded_at),
     last_event_at = greatest(orders.last_event_at, excluded.last_event_at),
     updated_at = now()
-  returning *, ${claim.claimed} as claimed`);
+  returning *, email is not null and (select email from prev) is null as email_learned, ${claim.claimed} as claimed`);
 
 /**
  * Upserts the order keyed by payment intent in one statement (SPEC promise 8: a payment can be
@@ -66,12 +72,13 @@ export async function applyPayment(tx: Db, f: PaymentFacts, claim?: Claim): Prom
     currency: f.currency,
     amount: f.amount,
     amountRefunded: f.amountRefunded ?? 0,
+    amountIsTotal: f.amountIsTotal ?? true,
     applicationFeeAmount: f.applicationFeeAmount ?? null,
     receiptUrl: f.receiptUrl ?? null,
     eventCreated: f.eventCreated,
   }, claim);
   const order = orderFromRow(row!);
-  await settle(tx, order);
+  await settle(tx, order, row!.email_learned === true);
   return order;
 }
 
@@ -107,8 +114,12 @@ export function orderFromRow(r: Record<string, unknown>): Order {
   };
 }
 
-/** After any status change: fulfil what became paid, take back what became fully refunded. */
-export async function settle(tx: Db, order: Order): Promise<void> {
+/**
+ * After any status change: fulfil what became paid, take back what became fully refunded.
+ * An order fulfilled before its buyer's email was known gets its confirmation now.
+ */
+export async function settle(tx: Db, order: Order, emailLearned = false): Promise<void> {
   if (fulfilmentDue(order)) await fulfil(tx, order.id, order);
   else if (order.status === 'refunded' && order.fulfilledAt !== null) await revokeEntitlements(tx, order.id);
+  if (emailLearned && order.fulfilledAt !== null) await confirmLate(tx, order);
 }

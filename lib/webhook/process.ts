@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
-import { retryUniqueRace } from '../db/unique-race.js';
+import { retryLostRace } from '../db/lost-race.js';
 import { findHandler } from './dispatch.js';
 import { Claim, DuplicateEvent, ReadOutside } from './claim.js';
 import { recordFailure, recordIgnored, type EventSource } from './record.js';
@@ -47,8 +47,9 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
     const apply = await handler(); // Stripe reads, before the transaction opens
     for (;;) {
       try {
-        // Another event may have created the same order a moment ago, in a transaction we could not see.
-        return await retryUniqueRace(() => attempt(apply));
+        // Another event of the same order may have created it a moment ago, in a transaction we
+        // could not see, or locked it through another key (a deadlock): trying again joins it.
+        return await retryLostRace(() => attempt(apply));
       } catch (err) {
         // A read found necessary inside (a same-second tie): made between attempts, once per key.
         if (!(err instanceof ReadOutside) || reads.has(err.key)) throw err;

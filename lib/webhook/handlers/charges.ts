@@ -50,6 +50,7 @@ async function disputeCreated(tx: Db, event: EventOf<'charge.dispute.created'>, 
     status: 'disputed',
     currency: dispute.currency,
     amount: dispute.amount,
+    amountIsTotal: false, // the disputed part; the charge's own events bring the total
     chargeId: idOf(dispute.charge),
     storeAccountId: event.account ?? null,
     eventCreated: event.created,
