@@ -50,26 +50,36 @@ export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, op
 }
 
 // `details`: before onboarding collects a business name, keep the name the seller typed at
-// sign-up. `reconnect` (`account.application.authorized`): a disconnected store may come back.
+// sign-up. Snapshots are ordered by `last_event_at` (`newer`); whether the platform is
+// connected by `connection_event_at` alone (`connects`: an authorisation newer than the last
+// deauthorisation, its account read just now), so a stale snapshot can neither reconnect nor
+// keep a newer authorisation from reconnecting. A placeholder left by a deauthorisation
+// (named after the account id) takes the first named snapshot's slug as well.
+const newer = newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`);
+const connects = sql`(${p('reconnect')}::boolean and (stores.connection_event_at is null
+  or excluded.connection_event_at > stores.connection_event_at))`;
+const statusFollows = sql`(${connects} or (${newer}) and stores.status <> 'disconnected')`;
 const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) => sql`${claim.with}
   insert into stores (account_id, slug, name, email, country, status, charges_enabled, payouts_enabled, disabled_reason,
-    pages, settings, last_event_at)
+    pages, settings, last_event_at, connection_event_at)
   values (${p('accountId')}, ${uniqueSlugValue}, ${p('name')}, ${p('email')}, ${p('country')}, ${p('status')},
     ${p('chargesEnabled')}, ${p('payoutsEnabled')}, ${p('disabledReason')}, ${p('pages')}::jsonb, ${p('settings')}::jsonb,
-    ${claim.marker(sql`${p('eventCreated')}::bigint`)})
+    ${claim.marker(sql`${p('eventCreated')}::bigint`)}, case when ${p('reconnect')}::boolean then ${p('eventCreated')}::bigint end)
   on conflict (account_id) do update set
-    name = case when ${p('details')}::boolean and stores.seller_edited_at is null then excluded.name else stores.name end,
-    pages = case when ${p('details')}::boolean and stores.seller_edited_at is null then excluded.pages else stores.pages end,
-    email = coalesce(excluded.email, stores.email),
-    country = coalesce(excluded.country, stores.country),
-    status = case when ${p('reconnect')}::boolean or stores.status <> 'disconnected' then excluded.status else stores.status end,
-    charges_enabled = excluded.charges_enabled,
-    payouts_enabled = excluded.payouts_enabled,
-    disabled_reason = excluded.disabled_reason,
-    settings = stores.settings || jsonb_build_object('currency', excluded.settings->'currency'),
-    last_event_at = coalesce(excluded.last_event_at, stores.last_event_at),
+    name = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.name else stores.name end,
+    pages = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.pages else stores.pages end,
+    slug = case when (${newer}) and ${p('details')}::boolean and stores.name = stores.account_id then excluded.slug else stores.slug end,
+    email = case when ${newer} then coalesce(excluded.email, stores.email) else stores.email end,
+    country = case when ${newer} then coalesce(excluded.country, stores.country) else stores.country end,
+    status = case when ${statusFollows} then excluded.status else stores.status end,
+    charges_enabled = case when ${statusFollows} then excluded.charges_enabled else stores.charges_enabled end,
+    payouts_enabled = case when ${statusFollows} then excluded.payouts_enabled else stores.payouts_enabled end,
+    disabled_reason = case when ${newer} then excluded.disabled_reason else stores.disabled_reason end,
+    settings = case when ${newer} then stores.settings || jsonb_build_object('currency', excluded.settings->'currency') else stores.settings end,
+    last_event_at = case when ${newer} then coalesce(excluded.last_event_at, stores.last_event_at) else stores.last_event_at end,
+    connection_event_at = case when ${connects} then excluded.connection_event_at else stores.connection_event_at end,
     updated_at = now()
-  where ${newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`)}
+  where ${newer} or ${connects}
   returning slug, status, ${claim.claimed} as claimed`);
 
 async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, current: boolean, claim?: Claim): Promise<StoreWritten | undefined> {

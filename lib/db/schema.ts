@@ -44,7 +44,13 @@ export const stores = pgTable('stores', {
   settings: jsonb('settings').$type<StoreSettings>().notNull(),
   /** Set when the seller edits pages or name; Stripe updates then leave those alone. */
   sellerEditedAt: timestamp('seller_edited_at', { withTimezone: true }),
+  /** `created` of the newest account snapshot applied (details and status). */
   lastEventAt: lastEventAt(),
+  /**
+   * `created` of the newest deauthorisation or authorisation applied: whether the platform is
+   * connected is ordered by those events alone, so a snapshot's time never decides it.
+   */
+  connectionEventAt: bigint('connection_event_at', { mode: 'number' }),
   ...timestamps,
 }, (t) => [
   index('stores_status_idx').on(t.status, t.id),

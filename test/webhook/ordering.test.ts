@@ -173,12 +173,12 @@ describe('ordering: late, early and same-second events end in the natural order\
   const productOf = async (id: string) => (await app.db.select().from(products).where(eq(products.stripeId, id)))[0];
   const now = () => Math.floor(Date.now() / 1000);
 
-  it('an account.updated in the same second as the deauthorization, delivered after it, is stale: the deauthorisation wins, and the revoked account is not read', async () => {
+  it('after a deauthorisation, a same-second account.updated tie is stale: the revoked account is not read to settle it', async () => {
     // The emulator does not know this account: reading it fails, as Stripe does once access is revoked.
     const built = event('account.updated', { data: { object: { business_profile: { name: 'Gone Gadgets' } } } });
     const id = built.data.object.id;
     const t = now() - 30;
-    await connect({ ...built, id: `${built.id}_first`, created: t - 10 });
+    await connect({ ...built, id: `${built.id}_first`, created: t });
     expect((await connect(event('account.application.deauthorized', { account: id, created: t }))).body.reason).toBe('store disconnected');
     const res = await connect({ ...built, id: `${built.id}_tie`, account: id, created: t });
     expect(res).toMatchObject({ status: 200, body: { status: 'processed', reason: expect.stringMatching(/^stale/) } });
@@ -214,5 +214,39 @@ describe('ordering: late, early and same-second events end in the natural order\
     await deliver(app, customer);
     expect(await app.db.select().from(entitlements).where(eq(entitlements.subscriptionStripeId, sub.id)))
       .toEqual([expect.objectContaining({ productStripeId: 'prod_demo_membership', active: true, email: 'member@example.com' })]);
+  });
+
+  it('deauthorised, then authorised again: the authorisation reconnects the store even when a newer account.updated came first', async () => {
+    const account = await newAccount('Come Back Crafts');
+    await app.emulator!.completeOnboarding(account.id);
+    const onboarded = await stripe.accounts.retrieve(account.id);
+    const t = now() - 60;
+    await connect(event('account.updated', { account: account.id, created: t, data: { object: onboarded } }));
+    expect((await storeOf(account.id))!.status).toBe('active');
+
+    const deauthorized = event('account.application.deauthorized', { account: account.id, created: t + 10 });
+    const authorized = event('account.application.authorized', { account: account.id, created: t + 20 });
+    const updated = event('account.updated', { account: account.id, created: t + 30, data: { object: onboarded } });
+    // Natural order: deauthorized → authorized → updated ends `active`. Delivered: deauthorized, updated, authorized.
+    expect((await connect(deauthorized)).body).toEqual({ status: 'processed', reason: 'store disconnected' });
+    expect((await connect(updated)).status).toBe(200);
+    expect((await connect(authorized)).status).toBe(200);
+    expect(await storeOf(account.id)).toMatchObject({ status: 'active', chargesEnabled: true });
+  });
+
+  it('a deauthorisation seen before the account\'s older snapshot: the disconnected store still gets its name, slug and pages', async () => {
+    const mk = async (name: string, order: 'natural' | 'deauth-first') => {
+      const account = await newAccount(name);
+      const t = now() - 60;
+      const updated = event('account.updated', { account: account.id, created: t, data: { object: account } });
+      const deauthorized = event('account.application.deauthorized', { account: account.id, created: t + 10 });
+      for (const e of order === 'natural' ? [updated, deauthorized] : [deauthorized, updated]) expect((await connect(e)).status).toBe(200);
+      const s = (await storeOf(account.id))!;
+      return { status: s.status, name: s.name, slug: s.slug, home: s.pages[0]!.title, country: s.country, email: s.email };
+    };
+    const natural = await mk('Blink Bakery', 'natural');
+    const late = await mk('Wink Bakery', 'deauth-first');
+    expect(natural).toEqual({ status: 'disconnected', name: 'Blink Bakery', slug: 'blink-bakery', home: 'Blink Bakery', country: 'US', email: 'blinkbakery@example.com' });
+    expect(late).toEqual({ status: 'disconnected', name: 'Wink Bakery', slug: 'wink-bakery', home: 'Wink Bakery', country: 'US', email: 'winkbakery@example.com' });
   });
 });
