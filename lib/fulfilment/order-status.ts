@@ -3,8 +3,8 @@ import { orders, type OrderStatus } from '../db/schema.js';
 
 // SPEC's order status graph: open → processing → paid → partially_refunded → refunded;
 // open|processing → failed (a later success may still make it paid); open → expired;
-// paid → disputed. Also failed → expired: a session whose card was declined can still expire,
-// and nothing can be paid after that, so a late decline must not undo the expiry.
+// paid → disputed. Beyond SPEC's list, failed → expired: a session whose card was declined can
+// still expire, and nothing can be paid after that, so a late decline must not undo the expiry.
 // `reachableFrom[s]` is every status from which `s` can be reached by a forward path, so an
 // event that arrives early (a refund before the payment) lands on the same final status as the
 // natural order would.
@@ -12,7 +12,7 @@ const reachableFrom: Record<OrderStatus, readonly OrderStatus[]> = {
   open: [],
   processing: ['open'],
   failed: ['open', 'processing'],
-  expired: ['open', 'failed'],
+  expired: ['open', 'processing', 'failed'],
   paid: ['open', 'processing', 'failed'],
   partially_refunded: ['open', 'processing', 'failed', 'paid'],
   disputed: ['open', 'processing', 'failed', 'paid', 'partially_refunded'],

@@ -29,7 +29,9 @@ export interface PaymentFacts {
 
 // Status moves are checked in SQL (forwardStatus) so that concurrent or stale writers cannot
 // move an order backwards; a settled status stamps paid_at, a full refund refunded_at.
-// `email_learned`: the buyer's email arrived with this event (settle sends a late confirmation).
+// The total of an order without a session (its own total wins) follows the settled payment,
+// whose amount is final: a dispute seen first only knew the disputed part. `email_learned`:
+// the buyer's email arrived with this event (settle sends a late confirmation).
 const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_payment', (claim) => sql`with ${claim.cte}prev as (
     select email from orders where payment_intent_id = ${p('paymentIntentId')}
   )
@@ -46,7 +48,8 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     store_id = coalesce(orders.store_id, excluded.store_id),
     customer_stripe_id = coalesce(orders.customer_stripe_id, excluded.customer_stripe_id),
     email = coalesce(orders.email, excluded.email),
-    amount_total = case when ${p('amountIsTotal')}::boolean then excluded.amount_total else orders.amount_total end,
+    amount_total = case when ${p('amountIsTotal')}::boolean and excluded.status in (${settledList})
+      and orders.checkout_session_id is null then excluded.amount_total else orders.amount_total end,
     amount_refunded = greatest(orders.amount_refunded, excluded.amount_refunded),
     application_fee_amount = coalesce(excluded.application_fee_amount, orders.application_fee_amount),
     receipt_url = coalesce(excluded.receipt_url, orders.receipt_url),
@@ -54,7 +57,7 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     refunded_at = coalesce(orders.refunded_at, excluded.refunded_at),
     last_event_at = greatest(orders.last_event_at, excluded.last_event_at),
     updated_at = now()
-  returning *, email is not null and (select email from prev) is null as email_learned, ${claim.claimed} as claimed`);
+  returning *, ${p('email')}::text is not null and (select email from prev) is null as email_learned, ${claim.claimed} as claimed`);
 
 /**
  * Upserts the order keyed by payment intent in one statement (SPEC promise 8: a payment can be

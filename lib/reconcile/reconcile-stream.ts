@@ -7,6 +7,8 @@ import { processEvent } from '../webhook/process.js';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint.js';
 import { fetchEventsSince, MAX_LOOKBACK_SECONDS } from './fetch-events.js';
 
+const LATE_LISTING_SECONDS = 10 * 60;
+
 /** The platform's own stream; each connected account's is `events:acct_…`. */
 export const EVENTS_CHECKPOINT = 'events';
 
@@ -26,7 +28,9 @@ export interface StreamCounts {
 export async function reconcileStream(db: Db, stripe: Stripe, now: number, account: string | null) {
   const name = account ? `${EVENTS_CHECKPOINT}:${account}` : EVENTS_CHECKPOINT;
   const floor = now - MAX_LOOKBACK_SECONDS;
-  const since = Math.max((await readCheckpoint(db, name)) ?? floor, floor);
+  // Stripe's event list is eventually consistent: an event can be listed after newer ones.
+  // Reading a few minutes behind the checkpoint catches it; what is already settled is skipped.
+  const since = Math.max(((await readCheckpoint(db, name)) ?? floor) - LATE_LISTING_SECONDS, floor);
   const { events, truncated } = await fetchEventsSince(stripe, since, account);
   if (truncated) log('warn', 'reconcile truncated', { stream: name, fetched: events.length });
   const done = await settledIds(db, events.map((e) => e.id));

@@ -58,7 +58,9 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
     }
   } catch (err) {
     const error = describeError(err);
-    await recordFailure(db, meta, payload, opts.source, error);
+    // A Stripe read fails before the claim can tell a duplicate: if another delivery already
+    // applied the event, this one is that duplicate (200), not a failure for Stripe to retry.
+    if (!(await recordFailure(db, meta, payload, opts.source, error))) return { status: 'duplicate' };
     return { status: 'failed', error };
   }
 }

@@ -29,19 +29,23 @@ const insertIgnored = prepared<{ id: string }>('webhook_ignored', () => sql`
   on conflict (id) do nothing
   returning id`);
 
-const upsertFailed = prepared('webhook_failed', () => sql`
+const upsertFailed = prepared<{ id: string }>('webhook_failed', () => sql`
   insert into webhook_events (${eventColumns}, status, attempts, last_error)
   values (${eventRow}, 'failed', 1, ${p('error')})
   on conflict (id) do update set status = 'failed', attempts = webhook_events.attempts + 1, last_error = excluded.last_error,
     source = excluded.source, updated_at = now()
-  where webhook_events.status in ('failed', 'processing')`);
+  where webhook_events.status in ('failed', 'processing')
+  returning id`);
 
 /** An event type we do not handle: stored, acknowledged. Returns false for a duplicate. */
 export async function recordIgnored(db: Db, meta: EventMeta, payload: string, source: EventSource): Promise<boolean> {
   return (await insertIgnored(db, eventValues(meta, payload, source))).length > 0;
 }
 
-/** After the rollback: the event is kept as `failed` with the error and one more attempt. */
-export async function recordFailure(db: Db, meta: EventMeta, payload: string, source: EventSource, error: string): Promise<void> {
-  await upsertFailed(db, { ...eventValues(meta, payload, source), error });
+/**
+ * After the rollback: the event is kept as `failed` with the error and one more attempt.
+ * Returns false when another delivery had already applied (or ignored) it: nothing changes.
+ */
+export async function recordFailure(db: Db, meta: EventMeta, payload: string, source: EventSource, error: string): Promise<boolean> {
+  return (await upsertFailed(db, { ...eventValues(meta, payload, source), error })).length > 0;
 }

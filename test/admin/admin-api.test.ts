@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../lib/config/index.js';
 import { customers, stores } from '../../lib/db/schema.js';
@@ -119,8 +120,17 @@ describe('admin API', () => {
     it('stores and customers page by id', async () => {
       for (let i = 0; i < 7; i++) {
         await app.db.insert(stores).values({ accountId: `acct_page_${i}`, slug: `page-${i}`, name: `S${i}`, settings: { currency: 'usd', feeBps: 250 } });
-        await app.db.insert(customers).values({ stripeId: `cus_page_${i}`, email: `c${i}@example.com` });
+        // Odd ones belong to a connected account: its store is named when there is one.
+        await app.db.insert(customers).values({ stripeId: `cus_page_${i}`, email: `c${i}@example.com`, accountId: i % 2 ? `acct_page_${i}` : null });
       }
+      await app.db.insert(customers).values({ stripeId: 'cus_page_no_store', accountId: 'acct_page_none' });
+      const listed: any = await body(await app.call(adminCustomersRoute, '/api/admin/customers?limit=100', bearer()));
+      const byId = new Map(listed.data.map((c: any) => [c.stripeId, c]));
+      const [store1] = await app.db.select().from(stores).where(eq(stores.accountId, 'acct_page_1'));
+      expect(byId.get('cus_page_1')).toMatchObject({ accountId: 'acct_page_1', storeId: store1!.id });
+      expect(byId.get('cus_page_2')).toMatchObject({ accountId: null, storeId: null });
+      expect(byId.get('cus_page_no_store')).toMatchObject({ accountId: 'acct_page_none', storeId: null });
+      await app.db.delete(customers).where(eq(customers.stripeId, 'cus_page_no_store'));
       for (const [path, route] of [['/api/admin/stores', adminStoresRoute], ['/api/admin/customers', adminCustomersRoute]] as const) {
         const first: any = await body(await app.call(route, `${path}?limit=4`, bearer()));
         const second: any = await body(await app.call(route, `${path}?limit=4&cursor=${first.nextCursor}`, bearer()));

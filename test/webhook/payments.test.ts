@@ -148,4 +148,21 @@ describe('payments, refunds, disputes, subscriptions: the rows each event leaves
     const ents = await app.db.select().from(entitlements).where(eq(entitlements.subscriptionStripeId, sub.id));
     expect(Object.fromEntries(ents.map((e) => [e.productStripeId, e.active]))).toEqual({ prod_demo_membership: false, prod_review_gold: true });
   });
+
+  it('a switch and a switch back delivered at once: only the product the subscription ends with stays granted', async () => {
+    for (let round = 0; round < 8; round++) {
+      const created = event('customer.subscription.created', { created: Math.floor(Date.now() / 1000) - 60 });
+      const sub = created.data.object;
+      const item = sub.items.data[0];
+      const gold = { ...item, id: `si_gold_${round}`, price: { ...item.price, id: 'price_review_gold', product: 'prod_review_gold' } };
+      expect((await deliver(app, created)).status).toBe(200);
+      const toGold = event('customer.subscription.updated', { created: created.created + 1, data: { object: { id: sub.id } } });
+      toGold.data.object = { ...sub, items: { ...sub.items, data: [gold] } };
+      const back = event('customer.subscription.updated', { created: created.created + 2, data: { object: { ...sub } } });
+      const results = await Promise.all([deliver(app, toGold), deliver(app, back)]);
+      expect(results.map((r) => r.status)).toEqual([200, 200]);
+      const ents = await app.db.select().from(entitlements).where(eq(entitlements.subscriptionStripeId, sub.id));
+      expect(Object.fromEntries(ents.filter((e) => e.active).map((e) => [e.productStripeId, true]))).toEqual({ prod_demo_membership: true });
+    }
+  });
 });

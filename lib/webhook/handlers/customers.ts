@@ -19,7 +19,8 @@ const upsertCustomer = syncStatement('customers', {
     deleted = excluded.deleted`,
   then: sql`, emailed as (
     update entitlements set email = ${p('email')}
-    where customer_stripe_id = ${p('stripeId')} and email is null and ${p('email')}::text is not null and exists (select 1 from up))`,
+    where subscription_stripe_id in (select stripe_id from subscriptions where customer_stripe_id = ${p('stripeId')})
+      and email is null and ${p('email')}::text is not null and exists (select 1 from up))`,
 });
 
 async function syncCustomer(tx: Db, event: CustomerEvent, claim: Claim) {
