@@ -48,12 +48,17 @@ export function sessionStatus(session: Stripe.Checkout.Session): OrderStatus {
   return session.payment_status === 'unpaid' ? 'processing' : 'paid';
 }
 
-/** Line items are never in the event: fetched from Stripe unless the session was expanded. */
+/**
+ * Line items are never in the event: fetched from Stripe unless the session was expanded with
+ * all of them (an expanded session holds only the first handful; the list pages through the rest).
+ */
 export async function sessionItems(session: Stripe.Checkout.Session, account: string | null): Promise<OrderItem[]> {
   if (session.status === 'expired') return [];
-  const list = session.line_items
-    ?? await getStripe().checkout.sessions.listLineItems(session.id, { limit: 100 }, account ? { stripeAccount: account } : undefined);
-  return list.data.map(toItem);
+  if (session.line_items && !session.line_items.has_more) return session.line_items.data.map(toItem);
+  const lines = await getStripe().checkout.sessions
+    .listLineItems(session.id, { limit: 100 }, account ? { stripeAccount: account } : undefined)
+    .autoPagingToArray({ limit: 10_000 });
+  return lines.map(toItem);
 }
 
 function toItem(line: Stripe.LineItem): OrderItem {

@@ -1,11 +1,12 @@
 import type { Emu } from './context.js';
-import { listOf } from './list.js';
+import { paginate } from './list.js';
 import type { StripeObject } from './types.js';
 
 function virtualField(emu: Emu, owner: StripeObject, key: string): unknown {
   if (owner.object === 'checkout.session' && key === 'line_items') {
+    // As Stripe: the expanded list holds the first handful (a default page); the rest via listLineItems.
     const extras = emu.store.sessionExtras.get(owner.id);
-    return listOf(extras?.lineItems ?? [], `/v1/checkout/sessions/${owner.id}/line_items`);
+    return paginate([...(extras?.lineItems ?? [])].reverse(), {}, `/v1/checkout/sessions/${owner.id}/line_items`);
   }
   return owner[key];
 }

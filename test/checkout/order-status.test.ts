@@ -90,6 +90,25 @@ describe('GET /api/order-status', () => {
     expect((await orderRow(session.id)).fulfilledAt).toBeInstanceOf(Date);
   });
 
+  it('a session of 12 line items: the expanded session holds the first 10, and the order gets all 12', async () => {
+    const prices = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      stripe.prices.create({ currency: 'usd', unit_amount: 100 + i, product_data: { name: `Print ${i + 1}` } })));
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: prices.map((p) => ({ price: p.id, quantity: 1 })),
+      success_url: 'http://localhost:3000/success.html?session_id={CHECKOUT_SESSION_ID}',
+    });
+    const expanded = await stripe.checkout.sessions.retrieve(session.id, { expand: ['line_items'] });
+    expect(expanded.line_items).toMatchObject({ has_more: true, data: expect.any(Array) });
+    await app.emulator!.completeCheckoutSession(session.id, 'paid');
+    const body = (await (await status(session.id)).json()) as { status: string; items: unknown[] };
+    expect(body.status).toBe('paid');
+    expect(body.items).toHaveLength(12);
+    const order = await orderRow(session.id);
+    expect(order.items.map((i) => i.priceId).sort()).toEqual(prices.map((p) => p.id).sort());
+    expect(await entitlementsOf(order.id)).toHaveLength(12);
+  });
+
   it('unknown to us and to Stripe → 404', async () => {
     await expectError(await status('cs_test_doesnotexist123'), 404, 'not_found');
   });
