@@ -171,6 +171,12 @@ export const subscriptions = pgTable('subscriptions', {
   status: text('status').notNull(),
   priceIds: jsonb('price_ids').$type<string[]>().notNull().default([]),
   productIds: jsonb('product_ids').$type<string[]>().notNull().default([]),
+  /**
+   * `product_ids` before the last change applied, as the row held it when locked: the products
+   * that change dropped are revoked from it in the same statement, including one a concurrent
+   * change had just granted (a query of entitlements in that statement would not see it).
+   */
+  previousProductIds: jsonb('previous_product_ids').$type<string[]>().notNull().default([]),
   currentPeriodStart: bigint('current_period_start', { mode: 'number' }),
   currentPeriodEnd: bigint('current_period_end', { mode: 'number' }),
   cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),

@@ -17,11 +17,11 @@ export interface SyncedRow { id: string | number }
  * values when the event is newer than the row's (see ordering.ts for ties). Each table lists
  * its own columns, values and `set`; this adds the owning account, the claim, the guard and
  * the answer. A null account never erases a known one. `then`: more CTEs, run only for an
- * applied write (they read `up`), so that what follows the object commits with it in the same
- * statement. Run with each column's value plus `stripeId`, `account`, `lastEventAt` and
+ * applied write (they read `up`, which returns `id` and the columns named in `returning`), so
+ * that what follows the object commits with it in the same statement. Run with each column's value plus `stripeId`, `account`, `lastEventAt` and
  * `current` (a tie may apply).
  */
-export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; then?: SQL }) {
+export function syncStatement(table: SyncedTable, parts: { columns: string; values: SQL; set: SQL; then?: SQL; returning?: string }) {
   const name = sql.raw(table);
   return claimingStatement<SyncedRow>(`sync_${table}`, (claim) => sql`with ${claim.cte}up as (
     insert into ${name} (stripe_id, account_id, ${sql.raw(parts.columns)}, last_event_at)
@@ -30,7 +30,7 @@ export function syncStatement(table: SyncedTable, parts: { columns: string; valu
       account_id = coalesce(excluded.account_id, ${name}.account_id),
       ${parts.set}, last_event_at = excluded.last_event_at, updated_at = now()
     where ${newerThan(sql.raw(`${table}.last_event_at`), sql`${p('current')}::boolean`)}
-    returning id)${parts.then ?? sql``}
+    returning id${sql.raw(parts.returning ? `, ${parts.returning}` : '')})${parts.then ?? sql``}
   select id, ${claim.claimed} as claimed from up`);
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import { p, prepared } from '../../db/prepared.js';
+import { p } from '../../db/prepared.js';
 import { claimingStatement, type Claim } from '../claim.js';
 import { getStripe } from '../../stripe/client.js';
 import { idOf } from '../../fulfilment/session-order.js';
@@ -34,11 +34,15 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
 
 // Entitlements follow the subscription in the same statement: one per product, granted while
 // `active`/`trialing`, revoked once `canceled`/`unpaid`; other statuses leave them (`follow`).
+// A product the subscription no longer includes (a plan switched) is revoked whatever the
+// status (`dropped`: the locked row's products less the new ones), once the item list is
+// complete (a first page would revoke the rest).
 const upsertSubscription = syncStatement('subscriptions', {
   columns: 'customer_stripe_id, status, price_ids, product_ids, current_period_start, current_period_end, cancel_at_period_end',
   values: sql`${p('customerStripeId')}, ${p('status')}, ${p('priceIds')}::jsonb, ${p('productIds')}::jsonb,
     ${p('periodStart')}, ${p('periodEnd')}, ${p('cancelAtPeriodEnd')}`,
   set: sql`customer_stripe_id = excluded.customer_stripe_id, status = excluded.status, price_ids = excluded.price_ids,
+    previous_product_ids = subscriptions.product_ids,
     product_ids = excluded.product_ids, current_period_start = excluded.current_period_start,
     current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end`,
   then: sql`, entitled as (
@@ -52,28 +56,28 @@ const upsertSubscription = syncStatement('subscriptions', {
       email = coalesce(entitlements.email, excluded.email),
       active = excluded.active,
       revoked_at = excluded.revoked_at,
-      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end)`,
+      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end),
+  dropped as (
+    insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, active, revoked_at)
+    select ${p('stripeId')}, product, ${p('customerStripeId')}, false, now()
+    from up, jsonb_array_elements_text(up.previous_product_ids) as product
+    where ${p('complete')}::boolean and not (up.product_ids ? product)
+    on conflict (subscription_stripe_id, product_stripe_id) do update set active = false,
+      revoked_at = coalesce(entitlements.revoked_at, excluded.revoked_at)
+    where entitlements.active)`,
+  returning: 'previous_product_ids, product_ids',
 });
-
-// A product the subscription no longer includes (a plan switched) is revoked whatever the
-// status. A statement of its own, after the upsert has locked the subscription: a CTE of the
-// upsert would not see what a concurrent event of the same subscription granted meanwhile.
-const revokeDropped = prepared('entitlements_dropped', () => sql`
-  update entitlements set active = false, revoked_at = now()
-  where subscription_stripe_id = ${p('stripeId')} and active and product_stripe_id not in (
-    select jsonb_array_elements_text(product_ids) from subscriptions where stripe_id = ${p('stripeId')})`);
 
 async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) {
   const result = await syncOrdered<Stripe.Subscription>(tx, 'subscriptions', {
     stripeId: event.data.object.id,
     object: event.data.object,
     created: event.created,
-    write: async (s, current, claim) => {
+    write: (s, current, claim) => {
       const active = GRANTING.has(s.status);
-      const row = await upsertSubscription(tx, { ...values(s, event), current, active, follow: active || REVOKING.has(s.status) }, claim);
-      // Only a complete item list says what was dropped (a first page would revoke the rest).
-      if (row && !s.items.has_more) await revokeDropped(tx, { stripeId: s.id });
-      return row;
+      return upsertSubscription(tx, {
+        ...values(s, event), current, active, follow: active || REVOKING.has(s.status), complete: !s.items.has_more,
+      }, claim);
     },
     refetch: () => getStripe().subscriptions.retrieve(event.data.object.id, {}, onAccount(event.account)),
     claim,

@@ -1,0 +1,1 @@
+ALTER TABLE "subscriptions" ADD COLUMN "previous_product_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
