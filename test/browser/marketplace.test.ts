@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applicationFeeAmount } from '../../lib/connect/fees.js';
-import { orders, prices, stores } from '../../lib/db/schema.js';
+import { orders, prices, products, stores } from '../../lib/db/schema.js';
 import { ARTIFACTS_DIR, chromiumAvailable, launchBrowser, startBrowserStack, type BrowserStack, type TestBrowser } from '../support/browser.js';
 
 // The marketplace end to end: a seller signs up on sell.html, onboards on the emulator's
@@ -71,7 +71,10 @@ describe.runIf(chromiumAvailable() && inject('postgres'))('marketplace in a real
       default_price_data: { currency: 'usd', unit_amount: 4321 },
       metadata: { store_account_id: store!.accountId },
     });
-    await expect.poll(async () => (await stack.db.select().from(prices).where(eq(prices.accountId, store!.accountId))).length, { timeout: 15_000 }).toBe(1);
+    // The price carries no tag of its own: it is the store's through its product.
+    const storePrices = () => stack.db.select().from(prices).innerJoin(products, eq(products.stripeId, prices.productStripeId))
+      .where(eq(products.accountId, store!.accountId));
+    await expect.poll(async () => (await storePrices()).length, { timeout: 15_000 }).toBe(1);
     await page.reload();
     await mkdir(ARTIFACTS_DIR, { recursive: true });
     const buy = page.getByRole('button', { name: 'Buy Glazed Bowl' });
