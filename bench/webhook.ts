@@ -166,6 +166,9 @@ export async function startServer(databaseEnv: Record<string, string>, root = '.
   // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, await bundleServer(root, name)], {
+    // The bundle finds `drizzle/` under its working directory: another commit's server
+    // (webhook-ab) migrates with that commit's own migrations.
+    cwd: path.resolve(root),
     env: {
       ...process.env,
       ...databaseEnv,
