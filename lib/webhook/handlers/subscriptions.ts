@@ -36,7 +36,9 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
 // `active`/`trialing`, revoked once `canceled`/`unpaid`; other statuses leave them (`follow`).
 // A product the subscription no longer includes (a plan switched) is revoked whatever the
 // status (`dropped`: the locked row's products less the new ones), once the item list is
-// complete (a first page would revoke the rest).
+// complete (a first page would revoke the rest). An insert, not an update: ON CONFLICT finds
+// the grant of a concurrent switch that an update would not see (a product never granted
+// gets a row already revoked).
 const upsertSubscription = syncStatement('subscriptions', {
   columns: 'customer_stripe_id, status, price_ids, product_ids, current_period_start, current_period_end, cancel_at_period_end',
   values: sql`${p('customerStripeId')}, ${p('status')}, ${p('priceIds')}::jsonb, ${p('productIds')}::jsonb,
