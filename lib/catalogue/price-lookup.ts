@@ -16,6 +16,8 @@ export interface PurchasablePrice {
   recurring: boolean;
   productId: string;
   productName: string;
+  /** The store's account its metadata names (`store_account_id`, the price's or its product's). */
+  storeAccount: string | null;
 }
 
 interface CachedPrice extends PurchasablePrice {
@@ -40,7 +42,7 @@ export async function getPurchasablePrice(priceId: string): Promise<PurchasableP
 
 async function cachedPrice(priceId: string): Promise<CachedPrice> {
   const kv = await getKv();
-  const key = `price:${priceId}`;
+  const key = `price:v2:${priceId}`; // v2: with storeAccount
   const hit = await kv.get<CachedPrice>(key).catch(() => null); // a cache outage only costs a fetch
   if (hit) return hit;
   const price = await fetchPrice(priceId);
@@ -67,6 +69,7 @@ async function fetchPrice(priceId: string): Promise<CachedPrice> {
     recurring: price.type === 'recurring',
     productId: typeof price.product === 'string' ? price.product : price.product.id,
     productName: product && 'name' in product ? product.name : price.nickname ?? price.id,
+    storeAccount: price.metadata?.store_account_id || (product && 'metadata' in product ? product.metadata?.store_account_id : null) || null,
     // A price without a fixed amount (metered, customer-chosen) is not sold through this API.
     active: price.active && productActive && price.unit_amount !== null,
   };

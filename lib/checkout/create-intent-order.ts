@@ -15,6 +15,7 @@ export async function recordIntentOrder(db: Db, paymentIntentId: string, plan: P
     .values({
       paymentIntentId,
       storeId: store?.id ?? null,
+      storeAccountId: store?.accountId ?? null,
       mode: 'payment',
       status: 'open',
       currency: plan.currency,
@@ -29,6 +30,7 @@ export async function recordIntentOrder(db: Db, paymentIntentId: string, plan: P
       set: {
         items: sql`case when jsonb_array_length(${orders.items}) = 0 then excluded.items else ${orders.items} end`,
         storeId: sql`coalesce(${orders.storeId}, excluded.store_id)`,
+        storeAccountId: sql`coalesce(${orders.storeAccountId}, excluded.store_account_id)`,
         email: sql`coalesce(${orders.email}, excluded.email)`,
         applicationFeeAmount: sql`coalesce(${orders.applicationFeeAmount}, excluded.application_fee_amount)`,
         amountSubtotal: sql`coalesce(${orders.amountSubtotal}, excluded.amount_subtotal)`,

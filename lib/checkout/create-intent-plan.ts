@@ -27,7 +27,7 @@ export async function loadPrices(db: Db, body: CreateIntentBody, store: Store | 
   if (currencies.length > 1) {
     throw new ApiError('invalid_request', `All items must share one currency; got ${currencies.join(', ')}.`);
   }
-  await assertSoldBy(db, loaded.map((p) => p.id), store);
+  await assertSoldBy(db, loaded, store);
   return loaded;
 }
 

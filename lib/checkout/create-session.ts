@@ -21,7 +21,7 @@ export async function createCheckout(input: CheckoutRequest): Promise<CreatedSes
   const price = await getPurchasablePrice(input.priceId);
   const db = await getDb();
   const store = input.store ? await requireActiveStore(db, input.store) : null;
-  await assertSoldBy(db, [price.id], store);
+  await assertSoldBy(db, [price], store);
   const feeBps = store?.settings.feeBps ?? getConfig().PLATFORM_FEE_BPS;
   const planned = planSession({ price, quantity: input.quantity, store, feeBps, baseUrl });
   const session = await createSession(planned.params, input.idempotencyKey);

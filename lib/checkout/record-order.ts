@@ -34,6 +34,7 @@ export async function recordOpenOrder(db: Db, o: OpenOrder): Promise<void> {
     .values({
       checkoutSessionId: session.id,
       storeId: store?.id ?? null,
+      storeAccountId: store?.accountId ?? null,
       mode: planned.mode,
       status: 'open',
       currency: session.currency ?? price.currency,

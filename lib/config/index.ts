@@ -50,19 +50,34 @@ export type EnvName = keyof Env;
 
 let cached: Env | undefined;
 
+/**
+ * Each variable is checked on its own: one that is set but invalid answers 503
+ * `invalid_configuration` naming it to the code that reads it (a Proxy throws on that key),
+ * and every route that does not need it keeps working.
+ */
 export function getConfig(): Env {
   if (cached) return cached;
-  const raw = Object.fromEntries(
-    Object.keys(envSchema.shape).map((k) => [k, emptyToUndefined(process.env[k])]),
-  );
-  const parsed = envSchema.safeParse(raw);
-  if (!parsed.success) {
+  const values: Record<string, unknown> = {};
+  const invalid = new Map<string, string>();
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const raw = emptyToUndefined(process.env[name]);
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) {
+      values[name] = parsed.data;
+      continue;
+    }
     // Messages are built at parse time: parse again with English ones (see zod-messages.ts).
     useEnglishMessages();
-    const issue = (envSchema.safeParse(raw).error ?? parsed.error).issues[0]!;
-    throw new ApiError('invalid_configuration', `${String(issue.path[0])} ${issue.message}.`);
+    const issue = (schema.safeParse(raw).error ?? parsed.error).issues[0]!;
+    invalid.set(name, `${name} ${issue.message}.`);
   }
-  cached = parsed.data;
+  cached = (invalid.size === 0 ? values : new Proxy(values, {
+    get(target, key) {
+      const message = typeof key === 'string' ? invalid.get(key) : undefined;
+      if (message) throw new ApiError('invalid_configuration', message);
+      return target[key as string];
+    },
+  })) as Env;
   return cached;
 }
 

@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
 import type { Db } from '../db/client.js';
 import { p } from '../db/prepared.js';
-import { stores, type StoreStatus } from '../db/schema.js';
+import { orders, stores, type StoreStatus } from '../db/schema.js';
 import { getStripe } from '../stripe/client.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
 import { applyOrdered, newerThan } from '../webhook/ordering.js';
@@ -49,6 +49,15 @@ export async function upsertStoreFromAccount(db: Db, account: Stripe.Account, op
   return result.row;
 }
 
+/**
+ * Orders paid to the account before its store existed (its first account event came after the
+ * payment) join the store the statement just wrote (`up`, with `id`; `accountId` named).
+ */
+export const adoptOrders = sql`, adopted as (
+    update orders set store_id = up.id, updated_at = now() from up
+    where orders.store_account_id = ${p('accountId')} and orders.store_id is null
+  )`;
+
 // `details`: before onboarding collects a business name, keep the name the seller typed at
 // sign-up. Snapshots are ordered by `last_event_at` (`newer`); whether the platform is
 // connected by `connection_event_at` alone (`connects`: an authorisation newer than the last
@@ -59,7 +68,7 @@ const newer = newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`
 const connects = sql`(${p('reconnect')}::boolean and (stores.connection_event_at is null
   or excluded.connection_event_at > stores.connection_event_at))`;
 const statusFollows = sql`(${connects} or (${newer}) and stores.status <> 'disconnected')`;
-const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) => sql`${claim.with}
+const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) => sql`with ${claim.cte}up as (
   insert into stores (account_id, slug, name, email, country, status, charges_enabled, payouts_enabled, disabled_reason,
     pages, settings, last_event_at, connection_event_at)
   values (${p('accountId')}, ${uniqueSlugValue}, ${p('name')}, ${p('email')}, ${p('country')}, ${p('status')},
@@ -80,7 +89,9 @@ const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) =>
     connection_event_at = case when ${connects} then excluded.connection_event_at else stores.connection_event_at end,
     updated_at = now()
   where ${newer} or ${connects}
-  returning slug, status, ${claim.claimed} as claimed`);
+  returning id, slug, status
+  )${adoptOrders}
+  select slug, status, ${claim.claimed} as claimed from up`);
 
 async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, current: boolean, claim?: Claim): Promise<StoreWritten | undefined> {
   const named = businessName(account);
@@ -130,7 +141,11 @@ export async function ensurePendingStore(db: Db, input: PendingStoreInput): Prom
     })
     .onConflictDoNothing({ target: stores.accountId })
     .returning();
-  if (created) return created;
+  if (created) {
+    await db.update(orders).set({ storeId: created.id, updatedAt: sql`now()` })
+      .where(and(eq(orders.storeAccountId, input.accountId), isNull(orders.storeId)));
+    return created;
+  }
   const [existing] = await db.select().from(stores).where(eq(stores.accountId, input.accountId));
   return existing!;
 }

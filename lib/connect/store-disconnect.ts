@@ -5,6 +5,7 @@ import { p } from '../db/prepared.js';
 import { stores } from '../db/schema.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
 import { pagesFor } from './store-pages.js';
+import { adoptOrders } from './store-builder.js';
 import { slugify, slugValues, uniqueSlugValue } from './store-slug.js';
 
 /**
@@ -25,7 +26,7 @@ export async function markStoreDisconnected(db: Db, accountId: string, eventCrea
   return row !== undefined;
 }
 
-const disconnectStore = claimingStatement<{ id: string | number }>('stores_disconnect', (claim) => sql`${claim.with}
+const disconnectStore = claimingStatement<{ id: string | number }>('stores_disconnect', (claim) => sql`with ${claim.cte}up as (
   insert into stores (account_id, slug, name, status, pages, settings, connection_event_at)
   values (${p('accountId')}, ${uniqueSlugValue}, ${p('accountId')}, 'disconnected', ${p('pages')}::jsonb, ${p('settings')}::jsonb,
     ${claim.marker(sql`${p('eventCreated')}::bigint`)})
@@ -37,7 +38,9 @@ const disconnectStore = claimingStatement<{ id: string | number }>('stores_disco
     updated_at = now()
   where stores.connection_event_at is null or excluded.connection_event_at is null
     or excluded.connection_event_at >= stores.connection_event_at
-  returning id, ${claim.claimed} as claimed`);
+  returning id
+  )${adoptOrders}
+  select id, ${claim.claimed} as claimed from up`);
 
 /** Whether a deauthorisation at or after `created` disconnected the account's store. */
 export async function disconnectedSince(db: Db, accountId: string, created: number): Promise<boolean> {

@@ -123,6 +123,11 @@ export const orders = pgTable('orders', {
   chargeId: text('charge_id').unique(),
   subscriptionStripeId: text('subscription_stripe_id'),
   storeId: bigint('store_id', { mode: 'number' }).references(() => stores.id),
+  /**
+   * The connected account the payment named (destination, `on_behalf_of`, `event.account`, the
+   * session's tag): a store built after the order (its first account event came later) adopts it.
+   */
+  storeAccountId: text('store_account_id'),
   customerStripeId: text('customer_stripe_id'),
   email: text('email'),
   mode: text('mode', { enum: ['payment', 'subscription'] }).notNull().default('payment'),
@@ -142,6 +147,7 @@ export const orders = pgTable('orders', {
 }, (t) => [
   index('orders_status_idx').on(t.status, t.id),
   index('orders_store_idx').on(t.storeId, t.id),
+  index('orders_awaiting_store_idx').on(t.storeAccountId).where(sql`${t.storeId} is null`),
   index('orders_email_idx').on(t.email),
   check('orders_amounts_check', sql`${t.amountTotal} >= 0 and ${t.amountRefunded} >= 0`),
 ]);

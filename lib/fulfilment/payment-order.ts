@@ -35,9 +35,9 @@ export interface PaymentFacts {
 const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_payment', (claim) => sql`with ${claim.cte}prev as (
     select email from orders where payment_intent_id = ${p('paymentIntentId')}
   )
-  insert into orders (payment_intent_id, charge_id, store_id, customer_stripe_id, email, status, currency, amount_total,
+  insert into orders (payment_intent_id, charge_id, store_id, store_account_id, customer_stripe_id, email, status, currency, amount_total,
     amount_refunded, application_fee_amount, receipt_url, paid_at, refunded_at, last_event_at)
-  values (${p('paymentIntentId')}, ${p('chargeId')}, (select id from stores where account_id = ${p('storeAccountId')}),
+  values (${p('paymentIntentId')}, ${p('chargeId')}, (select id from stores where account_id = ${p('storeAccountId')}), ${p('storeAccountId')},
     ${p('customerStripeId')}, ${p('email')}, ${p('status')}, ${p('currency')}, ${p('amount')}, ${p('amountRefunded')},
     ${p('applicationFeeAmount')}, ${p('receiptUrl')},
     case when ${p('status')} in (${settledList}) then now() end, case when ${p('status')} = 'refunded' then now() end,
@@ -46,6 +46,7 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     status = ${forwardStatus(sql`excluded.status`)},
     charge_id = coalesce(orders.charge_id, excluded.charge_id),
     store_id = coalesce(orders.store_id, excluded.store_id),
+    store_account_id = coalesce(orders.store_account_id, excluded.store_account_id),
     customer_stripe_id = coalesce(orders.customer_stripe_id, excluded.customer_stripe_id),
     email = coalesce(orders.email, excluded.email),
     amount_total = case when ${p('amountIsTotal')}::boolean and excluded.status in (${settledList})
@@ -97,6 +98,7 @@ export function orderFromRow(r: Record<string, unknown>): Order {
     chargeId: r.charge_id as string | null,
     subscriptionStripeId: r.subscription_stripe_id as string | null,
     storeId: num(r.store_id),
+    storeAccountId: r.store_account_id as string | null,
     customerStripeId: r.customer_stripe_id as string | null,
     email: r.email as string | null,
     mode: r.mode as Order['mode'],

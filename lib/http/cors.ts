@@ -17,7 +17,8 @@ export function checkOrigin(req: Request): Record<string, string> {
   if (!ALLOWED_ORIGINS.includes(origin) && !ALLOWED_ORIGINS.includes('*')) {
     throw new ApiError('forbidden_origin', `Origin ${origin} is not allowed to call this API.`);
   }
-  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+  // Retry-After is not a header browsers show a cross-origin script unless it is exposed.
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'Retry-After', vary: 'Origin' };
 }
 
 /** Answer to a CORS preflight for a public POST route. */

@@ -18,5 +18,22 @@ export function errorResponse(err: unknown): Response {
     if (err.extra.fields) body.fields = err.extra.fields;
     return json({ error: body }, err.status, err.extra.headers);
   }
+  if (dependencyDown(err)) {
+    return json({ error: { code: 'unavailable', message: 'A service we depend on is unreachable; try again shortly.' } }, 503);
+  }
   return json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+}
+
+// Connection failures (the database or Redis down, unreachable, restarting), a few `cause`s deep
+// as drivers wrap them: SPEC's 503 for a dependency down, not a 500 for a bug of ours.
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+
+function dependencyDown(err: unknown): boolean {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (typeof e.code === 'string' && (DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }

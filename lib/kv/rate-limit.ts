@@ -48,11 +48,12 @@ async function createLimiter(bucket: string): Promise<Limiter> {
   });
   return {
     async limit(key) {
-      const r = await limiter.limit(key);
-      // The library fails open after its timeout; we accept that (a Redis outage must not stop
-      // sales) but say so in the logs.
-      if (r.reason === 'timeout') log('warn', 'rate limiter timed out; request allowed', { route: bucket });
-      return r;
+      // The library fails open after its timeout, but throws when Redis cannot be reached at
+      // all; both are allowed (a Redis outage must not stop sales) and said in the logs.
+      const r = await limiter.limit(key).catch(() => null);
+      if (!r) log('warn', 'rate limiter unreachable; request allowed', { route: bucket });
+      else if (r.reason === 'timeout') log('warn', 'rate limiter timed out; request allowed', { route: bucket });
+      return r ?? { success: true, reset: Date.now() };
     },
   };
 }

@@ -34,13 +34,18 @@ export const handledEventTypes: readonly string[] = [
  */
 export function findHandler(event: IncomingEvent): (() => Promise<Apply>) | null {
   if (isThin(event)) {
-    const thin = thinHandlers[event.type];
+    const thin = own(thinHandlers, event.type);
     return thin ? bind(thin, event) : null;
   }
-  const type = accountAliases[event.type] ?? event.type;
+  const type = own(accountAliases, event.type) ?? event.type;
   // The table pairs each type with its handler; TypeScript cannot correlate the lookup.
-  const handler = handlers[type] as Handler<EventType> | undefined;
+  const handler = own(handlers, type) as Handler<EventType> | undefined;
   return handler ? bind(handler, event as never) : null;
+}
+
+// Own keys only: a type named `constructor` or `toString` is unknown, not Object's.
+function own<T>(table: Partial<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function bind<E>(handler: TxHandler<E> | ReadsFirst<E>, event: E): () => Promise<Apply> {

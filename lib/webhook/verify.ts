@@ -42,8 +42,12 @@ function isThinPayload(raw: string): boolean {
 }
 
 function checkShape<T extends IncomingEvent>(event: T): T {
-  const e = event as { id?: unknown; type?: unknown; created?: unknown };
-  if (typeof e.id !== 'string' || typeof e.type !== 'string' || e.created === undefined) {
+  const e = event as { id?: unknown; type?: unknown; created?: unknown; object?: unknown };
+  // v1 events carry unix seconds, thin (v2) events an ISO 8601 time: the event row needs it.
+  const created = e.object === 'v2.core.event'
+    ? typeof e.created === 'string' && Number.isFinite(Date.parse(e.created))
+    : Number.isSafeInteger(e.created);
+  if (typeof e.id !== 'string' || typeof e.type !== 'string' || !created) {
     throw invalid('The signed body is not a Stripe event.');
   }
   return event;

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requireConfig } from '../../lib/config/index.js';
+import { getConfig, requireConfig } from '../../lib/config/index.js';
 import { defineRoute, invoke } from '../../lib/http/route.js';
 import { json } from '../../lib/http/respond.js';
 import { setEnv } from '../support/env.js';
@@ -12,6 +12,10 @@ const needsToken = defineRoute({
   methods: { GET: async () => json({ length: requireConfig('ADMIN_TOKEN').length }) },
 });
 const call = () => invoke(needsToken, new Request('http://localhost/api/needs-token'));
+const needsFee = defineRoute({
+  path: '/api/needs-fee',
+  methods: { GET: async () => json({ fee: getConfig().PLATFORM_FEE_BPS }) },
+});
 
 describe('configuration', () => {
   afterEach(() => setEnv({}));
@@ -25,14 +29,15 @@ describe('configuration', () => {
     });
   });
 
-  it('answers 503 naming a malformed variable, without echoing its value', async () => {
+  it('answers 503 naming a malformed variable to the route that reads it, without echoing its value; other routes work', async () => {
     await setEnv({ ADMIN_TOKEN: 'a'.repeat(20), PLATFORM_FEE_BPS: 'lots' });
-    const res = await call();
+    const res = await invoke(needsFee, new Request('http://localhost/api/needs-fee'));
     expect(res.status).toBe(503);
     const body = await res.json();
     expect(body.error.code).toBe('invalid_configuration');
     expect(body.error.message).toMatch(/^PLATFORM_FEE_BPS /);
     expect(JSON.stringify(body)).not.toContain('lots');
+    expect(await (await call()).json()).toEqual({ length: 20 });
   });
 
   it('uses the variable once it is set', async () => {
