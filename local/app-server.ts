@@ -44,7 +44,12 @@ export async function startAppServer(opts: { port?: number; host?: string; publi
     const extra = opts.extra ? await opts.extra(request) : null;
     if (extra) return send(res, extra);
     if (pathname.startsWith('/api/')) {
-      const entry = routeTable.find((r) => matchPath(r.path, pathname));
+      let entry;
+      try {
+        entry = routeTable.find((r) => matchPath(r.path, pathname));
+      } catch (err) {
+        return send(res, errorResponse(err)); // a malformed path: 400 in the contract's shape
+      }
       if (!entry) return send(res, errorResponse(new ApiError('not_found', `No route ${pathname}.`)));
       if (!loaded.has(entry.path)) loaded.set(entry.path, entry.load());
       const route = await loaded.get(entry.path)!;

@@ -19,7 +19,11 @@ const query = z.object({
 
 // Events have text ids, so the keyset is (received_at, id). The timestamp travels in the cursor
 // as Postgres' own microsecond text: a JS Date would round it and skip or repeat rows.
-const eventCursor = z.object({ at: z.string().check(z.maxLength(40)), id: z.string().check(z.maxLength(255)) });
+// Both go into SQL as values: a forged cursor must be a 400 here, not a cast error in Postgres.
+const eventCursor = z.object({
+  at: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)),
+  id: z.string().check(z.maxLength(255), z.regex(/^[\w.-]+$/)),
+});
 const receivedAtKey = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export const adminEventsRoute = defineRoute({

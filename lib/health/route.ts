@@ -13,8 +13,9 @@ export const healthRoute = defineRoute({
   methods: {
     async GET() {
       const [db, redis] = await Promise.all([checkDb(), checkRedis()]);
-      const ok = db === 'ok' && redis !== 'error';
-      return json({ ok, db, redis, stripe: stripeMode() }, db === 'ok' ? 200 : 503);
+      const stripe = checkStripe();
+      const ok = db === 'ok' && redis !== 'error' && stripe !== 'error';
+      return json({ ok, db, redis, stripe }, db === 'ok' ? 200 : 503);
     },
   },
 });
@@ -27,6 +28,15 @@ async function checkDb(): Promise<'ok' | 'error'> {
     const db = await getDb();
     await withTimeout(() => db.execute(sql`select 1`));
     return 'ok';
+  } catch {
+    return 'error';
+  }
+}
+
+// A malformed key is reported here, not thrown: health answers its shape whatever is wrong.
+function checkStripe(): ReturnType<typeof stripeMode> | 'error' {
+  try {
+    return stripeMode();
   } catch {
     return 'error';
   }

@@ -26,9 +26,10 @@ export function defineRoute(route: Route): Route {
 /** Runs a route: method guard, params, one catch, one log line. Every platform calls this. */
 export async function invoke(route: Route, req: Request, ip: string | null = null): Promise<Response> {
   const started = performance.now();
-  const ctx: RouteContext = { ip, params: matchPath(route.path, new URL(req.url).pathname) ?? {}, log: {} };
+  const ctx: RouteContext = { ip, params: {}, log: {} };
   let res: Response;
   try {
+    ctx.params = matchPath(route.path, new URL(req.url).pathname) ?? {};
     const handler = route.methods[req.method as Method];
     if (!handler) {
       const allow = Object.keys(route.methods).join(', ');
@@ -59,10 +60,18 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
   for (let i = 0; i < want.length; i++) {
     const w = want[i]!;
     const g = got[i]!;
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g);
+    if (w.startsWith(':')) params[w.slice(1)] = decodeSegment(g);
     else if (w !== g) return null;
   }
   return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError('invalid_request', 'The path is not valid: a segment has malformed percent-encoding.');
+  }
 }
 
 // Error class and message only: driver errors can carry connection strings in other fields.
