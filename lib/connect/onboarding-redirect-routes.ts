@@ -33,7 +33,8 @@ async function refresh(req: Request, ctx: RouteContext): Promise<Response> {
 async function finish(req: Request, ctx: RouteContext): Promise<Response> {
   const claims = authorise(req, ctx);
   const account = await retrieveAccount(claims.accountId);
-  const store = await upsertStoreFromAccount(await getDb(), account, { eventCreated: null });
+  // Read just now: as new as an event created now, so an older snapshot delivered later is stale.
+  const store = await upsertStoreFromAccount(await getDb(), account, { eventCreated: Math.floor(Date.now() / 1000) });
   const slug = store?.slug ?? claims.storeSlug;
   const state = new URL(req.url).searchParams.get('state')!;
   ctx.log.outcome = account.details_submitted ? 'onboarded' : 'returned_incomplete';

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
+import { retryLostRace } from '../db/lost-race.js';
 import type { Db } from '../db/client.js';
 import { p } from '../db/prepared.js';
 import { orders, stores, type StoreStatus } from '../db/schema.js';
@@ -13,7 +14,10 @@ import { slugify, slugValues, uniqueSlugSql, uniqueSlugValue } from './store-slu
 export type Store = typeof stores.$inferSelect;
 
 export interface StoreOptions {
-  /** `created` of the event that carried the account; null when read from Stripe just now. */
+  /**
+   * `created` of the event that carried the account, or the time it was read from Stripe (so
+   * that an older snapshot arriving later is stale); null applies it whatever is stored.
+   */
   eventCreated: number | null;
   /** `account.application.authorized`: a disconnected store may come back. */
   reconnect?: boolean;
@@ -127,6 +131,12 @@ export interface PendingStoreInput {
  * built the store first, that row (and its slug) is returned as it is.
  */
 export async function ensurePendingStore(db: Db, input: PendingStoreInput): Promise<Store> {
+  // Two stores named alike at the same moment both find the slug free; the loser's insert fails
+  // on it, and trying again takes the fallback slug (or finds this account's row).
+  return retryLostRace(() => insertPendingStore(db, input));
+}
+
+async function insertPendingStore(db: Db, input: PendingStoreInput): Promise<Store> {
   const [created] = await db
     .insert(stores)
     .values({
