@@ -97,6 +97,8 @@ export const prices = pgTable('prices', {
   unitAmount: money('unit_amount'),
   type: text('type', { enum: ['one_time', 'recurring'] }).notNull(),
   recurringInterval: text('recurring_interval'),
+  /** Every how many intervals it bills: 3 with `month` is quarterly. */
+  recurringIntervalCount: integer('recurring_interval_count'),
   active: boolean('active').notNull().default(true),
   lastEventAt: lastEventAt(),
   ...timestamps,

@@ -17,7 +17,8 @@ export interface PublicPrice {
   id: string;
   unitAmount: number;
   currency: string;
-  recurring: { interval: string } | null;
+  /** Bills every `intervalCount` × `interval` (3 × month: quarterly). */
+  recurring: { interval: string; intervalCount: number } | null;
 }
 
 export interface PublicProduct {
@@ -61,7 +62,7 @@ export async function listPublicProducts(db: Db, accountId: string): Promise<Pub
       id: p.stripeId,
       unitAmount: p.unitAmount!,
       currency: p.currency,
-      recurring: p.type === 'recurring' ? { interval: p.recurringInterval ?? 'month' } : null,
+      recurring: p.type === 'recurring' ? { interval: p.recurringInterval ?? 'month', intervalCount: p.recurringIntervalCount ?? 1 } : null,
     });
     byProduct.set(p.productStripeId, list);
   }

@@ -41,7 +41,7 @@ describe('GET /api/stores/:slug', () => {
       images: [],
       prices: [{ id: ids.bowl, unitAmount: 1800, currency: 'eur', recurring: null }],
     });
-    expect(body.products[1]!.prices).toEqual([{ id: ids.club, unitAmount: 500, currency: 'eur', recurring: { interval: 'month' } }]);
+    expect(body.products[1]!.prices).toEqual([{ id: ids.club, unitAmount: 500, currency: 'eur', recurring: { interval: 'month', intervalCount: 1 } }]);
   });
 
   it('leaks no private field anywhere in the JSON', async () => {

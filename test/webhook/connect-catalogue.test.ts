@@ -98,6 +98,22 @@ describe('accounts, customers and catalogue: the rows each event leaves', () => 
     ].sort());
   });
 
+  it('a quarterly price reaches the storefront as every 3 months, not monthly', async () => {
+    const account = 'acct_quarterly_catalogue';
+    await connect(event('account.updated', { account, data: { object: { id: account } } }));
+    const store = (await storeOf(account))!;
+    const product = event('product.created', { data: { object: { metadata: { store_account_id: account } } } });
+    const price = event('price.created', { data: { object: {
+      product: product.data.object.id, metadata: {}, type: 'recurring', unit_amount: 3000,
+      recurring: { interval: 'month', interval_count: 3, usage_type: 'licensed' },
+    } } });
+    for (const e of [product, price]) expect((await deliver(app, e)).status).toBe(200);
+    const listed = ((await (await app.call(storefrontRoute, `/api/stores/${store.slug}`)).json()) as {
+      products: Array<{ prices: Array<{ recurring: unknown }> }>;
+    }).products;
+    expect(listed[0]!.prices[0]!.recurring).toEqual({ interval: 'month', intervalCount: 3 });
+  });
+
   it("a connected account's product, price and customer seen before any account event are its store's once the store is built", async () => {
     const account = await stripe.accounts.create({ country: 'US', business_profile: { name: 'Early Catalogue Co' } });
     const t = Math.floor(Date.now() / 1000) - 30;

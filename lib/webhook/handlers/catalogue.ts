@@ -28,10 +28,11 @@ const upsertProduct = syncStatement('products', {
 // An untagged price belongs to its product's store, found when read (price-owner.ts): the
 // product's event may come after the price's, or at the same moment.
 const upsertPrice = syncStatement('prices', {
-  columns: 'product_stripe_id, currency, unit_amount, type, recurring_interval, active',
-  values: sql`${p('product')}, ${p('currency')}, ${p('unitAmount')}, ${p('type')}, ${p('interval')}, ${p('active')}`,
+  columns: 'product_stripe_id, currency, unit_amount, type, recurring_interval, recurring_interval_count, active',
+  values: sql`${p('product')}, ${p('currency')}, ${p('unitAmount')}, ${p('type')}, ${p('interval')}, ${p('intervalCount')}::int, ${p('active')}`,
   set: sql`product_stripe_id = excluded.product_stripe_id, currency = excluded.currency, unit_amount = excluded.unit_amount,
-    type = excluded.type, recurring_interval = excluded.recurring_interval, active = excluded.active`,
+    type = excluded.type, recurring_interval = excluded.recurring_interval,
+    recurring_interval_count = excluded.recurring_interval_count, active = excluded.active`,
 });
 
 async function syncProduct(tx: Db, event: ProductEvent, claim: Claim) {
@@ -71,6 +72,7 @@ async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
       unitAmount: price.unit_amount,
       type: price.recurring ? 'recurring' : 'one_time',
       interval: price.recurring?.interval ?? null,
+      intervalCount: price.recurring?.interval_count ?? null,
       active: deleted ? false : price.active,
       lastEventAt: event.created,
       current,

@@ -1,0 +1,1 @@
+ALTER TABLE "prices" ADD COLUMN "recurring_interval_count" integer;
