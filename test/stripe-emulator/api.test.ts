@@ -273,4 +273,14 @@ describe('events', () => {
     expect((await stripe.events.list({ created: { gte: before + 3600 } })).data).toHaveLength(0);
     await expect(stripe.events.retrieve('evt_missing')).rejects.toMatchObject({ code: 'resource_missing' });
   });
+
+  it("lists a connected account's events only with its Stripe-Account, as Stripe does", async () => {
+    const account = await stripe.accounts.create({ type: 'express' });
+    const product = await stripe.products.create({ name: 'On the account' }, { stripeAccount: account.id });
+    const ids = (list: Stripe.ApiList<Stripe.Event>) => list.data.map((e) => (e.data.object as { id: string }).id);
+    expect(ids(await stripe.events.list({ type: 'product.created', limit: 100 }))).not.toContain(product.id);
+    const onAccount = await stripe.events.list({ type: 'product.created', limit: 100 }, { stripeAccount: account.id });
+    expect(ids(onAccount)).toEqual([product.id]);
+    expect(onAccount.data[0]!.account).toBe(account.id);
+  });
 });

@@ -33,9 +33,12 @@ function listEvents(emu: Emu, req: ApiRequest): StripeObject {
   const type = str(p, 'type');
   const types = arr(p, 'types').map(String);
   const delivered = bool(p, 'delivery_success');
+  // As Stripe: the platform lists its own events; a connected account's, with its Stripe-Account.
+  const account = req.ctx.account ?? null;
   const items = emu.events.v1
     .filter(
       (e) =>
+        (e.event.account ?? null) === account &&
         inRange(e.event.created) &&
         (!type || typeMatches(type, e.event.type)) &&
         (types.length === 0 || types.some((t) => typeMatches(t, e.event.type))) &&
