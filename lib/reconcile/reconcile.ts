@@ -5,6 +5,7 @@ import { stores } from '../db/schema.js';
 import { sendPendingEmails } from '../email/send-pending.js';
 import { ApiError } from '../http/errors.js';
 import { log } from '../http/log.js';
+import { upsertStoreFromAccount } from '../connect/store-builder.js';
 import { readCheckpoint } from './checkpoint.js';
 import { EVENTS_CHECKPOINT, reconcileStream, type StreamCounts } from './reconcile-stream.js';
 
@@ -41,6 +42,19 @@ export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions =
   const totals: StreamCounts = { ...platform.counts };
   const accounts = await db.select({ id: stores.accountId }).from(stores).where(ne(stores.status, 'disconnected'));
   let accountErrors = 0;
+  // An account connected since the last run whose first events were all missed has no store
+  // yet (one from our onboarding always has): its first sighting is here, and its stream follows.
+  try {
+    const known = new Set((await db.select({ id: stores.accountId }).from(stores)).map((r) => r.id));
+    for await (const account of stripe.accounts.list({ created: { gte: platform.since }, limit: 100 })) {
+      if (known.has(account.id)) continue;
+      await upsertStoreFromAccount(db, account, { eventCreated: now });
+      accounts.push({ id: account.id });
+    }
+  } catch (err) {
+    accountErrors++;
+    log('warn', 'reconcile accounts', { error: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : 'error' });
+  }
   for (const { id } of accounts) {
     // One account Stripe refuses to list (deauthorized, deleted) must not stop the others.
     const stream = await reconcileStream(db, stripe, now, id).catch((err: unknown) => {

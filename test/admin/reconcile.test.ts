@@ -111,6 +111,22 @@ describe('reconcile recovers events Stripe could not deliver', () => {
     expect(names).toContain(`events:${account.id}`);
   });
 
+  it('an account whose first events were all missed, and that has no store, gets one from reconcile', async () => {
+    const account = await stripe.accounts.create({
+      controller: { fees: { payer: 'application' }, losses: { payments: 'application' }, stripe_dashboard: { type: 'express' } },
+      business_profile: { name: 'Found By Reconcile' },
+    });
+    await app.emulator!.completeOnboarding(account.id);
+    await app.emulator!.idle();
+    expect(await app.db.select().from(stores).where(eq(stores.accountId, account.id))).toEqual([]);
+    const r = await reconcile(app.db, stripe, { emailBaseUrl: 'http://127.0.0.1:9' });
+    expect(r).toMatchObject({ accountErrors: 0, failed: 0 });
+    const [store] = await app.db.select().from(stores).where(eq(stores.accountId, account.id));
+    expect(store).toMatchObject({ status: 'active', chargesEnabled: true, slug: 'found-by-reconcile' });
+    const names = (await app.db.select().from(reconcileCheckpoints)).map((c) => c.name);
+    expect(names).toContain(`events:${account.id}`);
+  });
+
   it('never looks further back than 30 days', async () => {
     const now = Math.floor(Date.now() / 1000);
     await app.db.update(reconcileCheckpoints).set({ lastEventCreated: now - 40 * 86400 });
