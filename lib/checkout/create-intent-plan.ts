@@ -42,7 +42,9 @@ export function planIntent(body: CreateIntentBody, loaded: PurchasablePrice[], s
   });
   const amountTotal = items.reduce((sum, i) => sum + i.amountTotal!, 0);
   const currency = loaded[0]!.currency;
-  const fee = store ? applicationFeeAmount(amountTotal, feeBps) : null;
+  // Stripe refuses a PaymentIntent below its minimum charge: a free cart is the buyer's input, not a Stripe failure.
+  if (amountTotal < 1) throw new ApiError('invalid_request', 'The items add up to nothing to pay; a PaymentIntent needs an amount.');
+  const fee = store ? applicationFeeAmount(amountTotal, feeBps, currency) : null;
   const metadata: Record<string, string> = {
     source: 'create-intent',
     // Stripe caps a metadata value at 500 characters; 20 items of ids fit.

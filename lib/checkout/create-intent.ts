@@ -55,6 +55,10 @@ async function create(params: Stripe.PaymentIntentCreateParams, idempotencyKey: 
     if (err instanceof Stripe.errors.StripeIdempotencyError) {
       throw new ApiError('conflict', 'This Idempotency-Key was already used for a different purchase; send a new key.');
     }
+    // Stripe's limits on a charge's size (they vary by currency): the cart's fault, not Stripe's.
+    if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.code === 'amount_too_large' || err.code === 'amount_too_small')) {
+      throw new ApiError('invalid_request', `The total is outside what Stripe can charge in this currency (${err.code}).`);
+    }
     throw stripeFailure(err);
   }
 }

@@ -29,7 +29,8 @@ async function get(req: Request, ctx: RouteContext): Promise<Response> {
     if (order) return respond(viewOfOrder(order), ctx, 'stripe_unavailable');
     throw new ApiError('not_found', 'No such checkout session.');
   }
-  if (session.status !== 'complete') {
+  // A session that expired before its webhook arrived ends our order too (the page stops polling).
+  if (session.status === 'open' || (session.status === 'expired' && !order)) {
     return respond(order ? viewOfOrder(order) : viewOfSession(session), ctx, 'not_complete');
   }
   const synced = await syncAndReload(db, session, order);

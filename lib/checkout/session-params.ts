@@ -42,7 +42,7 @@ export function planSession(plan: CheckoutPlan): PlannedSession {
   };
   let fee: number | null = null;
   if (store && mode === 'payment') {
-    fee = applicationFeeAmount(amountTotal, plan.feeBps);
+    fee = applicationFeeAmount(amountTotal, plan.feeBps, price.currency);
     params.payment_intent_data = {
       application_fee_amount: fee,
       transfer_data: { destination: store.accountId },

@@ -1,11 +1,15 @@
+import { minorStep } from '../fulfilment/money.js';
+
 /**
  * The platform's fee on a destination charge: `amount × bps / 10 000`, in the currency's minor
- * unit, rounded half up to a whole unit (so ¥1 or 1¢ is the smallest step). The seller gets
- * exactly `amount − fee`, so the two always add up to the total.
+ * unit, rounded half up to the smallest step Stripe accepts in it (¥1 or 1¢; a whole króna for
+ * ISK, 10 for three-decimal currencies), never above the total. The seller gets exactly
+ * `amount − fee`, so the two always add up to the total.
  */
-export function applicationFeeAmount(amount: number, feeBps: number): number {
+export function applicationFeeAmount(amount: number, feeBps: number, currency: string): number {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError('amount must be a non-negative integer');
-  return Math.floor((amount * feeBps + 5000) / 10_000);
+  const unit = 10_000 * minorStep(currency);
+  return Math.min(amount, Math.floor((amount * feeBps + unit / 2) / unit) * minorStep(currency));
 }
 
 /** Subscriptions take a percentage instead (Stripe applies it to each invoice). */

@@ -1,34 +1,46 @@
-// Stripe amounts are integers in the currency's minor unit; zero-decimal currencies (JPY,
-// KRW…) have no minor unit. Intl knows the digits for each ISO currency; its formatters (and
-// their resolved options) are costly to build, so one of each is kept per currency.
-// https://docs.stripe.com/currencies#zero-decimal
-interface Currency {
-  format: Intl.NumberFormat | null;
-  digits: number;
-}
-const currencies = new Map<string, Currency>();
-
-function currencyOf(currency: string): Currency {
-  const code = currency.toUpperCase();
-  let c = currencies.get(code);
-  if (!c) {
-    try {
-      const format = new Intl.NumberFormat('en', { style: 'currency', currency: code });
-      c = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
-    } catch {
-      c = { format: null, digits: 2 }; // not an ISO currency Intl knows: plain digits below
-    }
-    currencies.set(code, c);
-  }
-  return c;
-}
+// Stripe amounts are integers in the currency's minor unit, as Stripe counts it, which is not
+// always ISO's: Intl says 0 decimals for HUF, ISK, IDR and a few more, where Stripe's API
+// counts 2 (an ISK amount of 100 is 1 króna). Zero- and three-decimal lists from
+// https://docs.stripe.com/currencies. Formatters are costly to build: one per currency is kept.
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 
 export function minorDigits(currency: string): number {
-  return currencyOf(currency).digits;
+  const c = currency.toLowerCase();
+  return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
+}
+
+/**
+ * The smallest amount step Stripe accepts in the currency, in minor units: ISK amounts must be
+ * whole krónur (multiples of 100) and three-decimal ones end in 0.
+ */
+export function minorStep(currency: string): number {
+  const c = currency.toLowerCase();
+  return c === 'isk' ? 100 : THREE_DECIMAL.has(c) ? 10 : 1;
+}
+
+const formats = new Map<string, Intl.NumberFormat | null>();
+
+function formatOf(currency: string): Intl.NumberFormat | null {
+  const code = currency.toUpperCase();
+  if (!formats.has(code)) {
+    let format: Intl.NumberFormat | null;
+    try {
+      const digits = minorDigits(code);
+      // Intl's own digits as the minimum (HUF 1,000, not 1,000.00), Stripe's as the maximum.
+      const iso = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().minimumFractionDigits ?? digits;
+      format = new Intl.NumberFormat('en', { style: 'currency', currency: code, minimumFractionDigits: Math.min(iso, digits), maximumFractionDigits: digits });
+    } catch {
+      format = null; // not an ISO currency Intl knows: plain digits below
+    }
+    formats.set(code, format);
+  }
+  return formats.get(code)!;
 }
 
 export function formatMoney(amount: number, currency: string): string {
-  const { format, digits } = currencyOf(currency);
+  const digits = minorDigits(currency);
   const major = amount / 10 ** digits;
+  const format = formatOf(currency);
   return format ? format.format(major) : `${major.toFixed(digits)} ${currency.toUpperCase()}`;
 }

@@ -93,7 +93,7 @@ describe.runIf(chromiumAvailable() && inject('postgres'))('marketplace in a real
 
     // 5. The order belongs to the store; the fee is SPEC's formula and the seller gets the rest.
     const [order] = await stack.db.select().from(orders).where(eq(orders.checkoutSessionId, sessionId));
-    const fee = applicationFeeAmount(4321, store!.settings.feeBps);
+    const fee = applicationFeeAmount(4321, store!.settings.feeBps, 'usd');
     expect(fee).toBe(Math.floor((4321 * store!.settings.feeBps + 5000) / 10_000));
     expect(order).toMatchObject({ status: 'paid', storeId: store!.id, amountTotal: 4321, currency: 'usd', applicationFeeAmount: fee });
     const session = await stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] });

@@ -80,7 +80,7 @@ describe('POST /api/create-checkout-session creates a session and an open order'
     const store = await insertStore(app.db, { slug: 'fee-shop', accountId: account.id, status: 'active', feeBps: 250 });
     const price = await storePrice(stripe, app.db, store.accountId, { currency: 'usd', unit_amount: 1295, product_data: { name: 'Fee test' } });
     // 3885 × 250 / 10 000 = 97.125 → 97; the seller gets the rest.
-    expect(applicationFeeAmount(3885, 250)).toBe(97);
+    expect(applicationFeeAmount(3885, 250, 'usd')).toBe(97);
     const { id } = await create({ priceId: price.id, quantity: 3, store: 'fee-shop' });
 
     // The emulator's hosted page runs the payment; the PaymentIntent carries destination and fee.
@@ -94,8 +94,8 @@ describe('POST /api/create-checkout-session creates a session and an open order'
   });
 
   it('half a minor unit rounds up: 1 × 20¢ at 250 bps = 0.5¢ → 1¢', async () => {
-    expect(applicationFeeAmount(20, 250)).toBe(1);
-    expect(applicationFeeAmount(19, 250)).toBe(0); // 0.475
+    expect(applicationFeeAmount(20, 250, 'usd')).toBe(1);
+    expect(applicationFeeAmount(19, 250, 'usd')).toBe(0); // 0.475
   });
 
   it('a store subscription takes application_fee_percent and the destination', async () => {

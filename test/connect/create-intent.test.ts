@@ -74,7 +74,7 @@ describe('POST /api/create-intent', () => {
     ['eur', [{ k: 'eur', q: 7 }], 1201 * 7],
   ])('store sale in %s: destination charge; fee + seller amount = total', async (_c, lines, total) => {
     const body = await create({ store: 'kiln', items: lines.map((l) => ({ priceId: price[l.k], quantity: l.q })) });
-    const fee = applicationFeeAmount(total, 250);
+    const fee = applicationFeeAmount(total, 250, 'usd');
     expect(body.amountTotal).toBe(total);
     expect(body.applicationFeeAmount).toBe(fee);
     const pi = await stripe.paymentIntents.retrieve(body.paymentIntentId);
