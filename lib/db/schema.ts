@@ -149,7 +149,8 @@ export const orders = pgTable('orders', {
 }, (t) => [
   index('orders_status_idx').on(t.status, t.id),
   index('orders_store_idx').on(t.storeId, t.id),
-  index('orders_awaiting_store_idx').on(t.storeAccountId).where(sql`${t.storeId} is null`),
+  // Only orders waiting for their store: platform orders (no account) stay out of it.
+  index('orders_awaiting_store_idx').on(t.storeAccountId).where(sql`${t.storeId} is null and ${t.storeAccountId} is not null`),
   index('orders_email_idx').on(t.email),
   check('orders_amounts_check', sql`${t.amountTotal} >= 0 and ${t.amountRefunded} >= 0`),
 ]);

@@ -1,0 +1,2 @@
+DROP INDEX "orders_awaiting_store_idx";--> statement-breakpoint
+CREATE INDEX "orders_awaiting_store_idx" ON "orders" USING btree ("store_account_id") WHERE "orders"."store_id" is null and "orders"."store_account_id" is not null;
