@@ -8,8 +8,9 @@ import { minorStep } from '../fulfilment/money.js';
  */
 export function applicationFeeAmount(amount: number, feeBps: number, currency: string): number {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError('amount must be a non-negative integer');
-  const unit = 10_000 * minorStep(currency);
-  return Math.min(amount, Math.floor((amount * feeBps + unit / 2) / unit) * minorStep(currency));
+  const step = minorStep(currency);
+  const unit = 10_000 * step;
+  return Math.min(amount, Math.floor((amount * feeBps + unit / 2) / unit) * step);
 }
 
 /** Subscriptions take a percentage instead (Stripe applies it to each invoice). */

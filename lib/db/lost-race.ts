@@ -1,3 +1,5 @@
+import { errorChain } from '../http/errors.js';
+
 /**
  * Runs `attempt` (a whole transaction) again when it lost a race that trying again wins:
  * - a unique key that its upsert does not arbitrate (`23505`): ON CONFLICT handles one unique
@@ -20,12 +22,8 @@ export async function retryLostRace<T>(attempt: () => Promise<T>, tries = 3): Pr
 
 const RETRYABLE = new Set(['23505', '40P01']);
 
-// Drivers and drizzle wrap the database error: its code may be a few `cause`s deep.
+// The first code in the chain: drivers and drizzle wrap the database error.
 function pgCode(err: unknown): string | undefined {
-  let e = err as { code?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (typeof e.code === 'string') return e.code;
-    e = e.cause as typeof e;
-  }
+  for (const e of errorChain(err)) if (typeof e.code === 'string') return e.code;
   return undefined;
 }

@@ -42,3 +42,15 @@ export class ApiError extends Error {
     this.status = statusByCode[code];
   }
 }
+
+/**
+ * The error and the `cause`s drivers wrap it in (drizzle around pg, fetch around the socket),
+ * outermost first and at most five deep: where a database code or a connection failure hides.
+ */
+export function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    yield e;
+    e = e.cause as typeof e;
+  }
+}

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { ApiError, errorChain } from './errors.js';
 
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
   const h = new Headers(headers);
@@ -24,16 +24,14 @@ export function errorResponse(err: unknown): Response {
   return json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
 }
 
-// Connection failures (the database or Redis down, unreachable, restarting), a few `cause`s deep
-// as drivers wrap them: SPEC's 503 for a dependency down, not a 500 for a bug of ours.
+// Connection failures (the database or Redis down, unreachable, restarting), anywhere in the
+// error's chain: SPEC's 503 for a dependency down, not a 500 for a bug of ours.
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
 
 function dependencyDown(err: unknown): boolean {
-  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  for (const e of errorChain(err)) {
     if (typeof e.code === 'string' && (DOWN_CODES.has(e.code) || e.code.startsWith('08'))) return true;
     if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message)) return true;
-    e = e.cause as typeof e;
   }
   return false;
 }

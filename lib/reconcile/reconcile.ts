@@ -1,4 +1,3 @@
-import { ne } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { stores } from '../db/schema.js';
@@ -40,12 +39,13 @@ export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions =
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const platform = await reconcileStream(db, stripe, now, null);
   const totals: StreamCounts = { ...platform.counts };
-  const accounts = await db.select({ id: stores.accountId }).from(stores).where(ne(stores.status, 'disconnected'));
+  const storeRows = await db.select({ id: stores.accountId, status: stores.status }).from(stores);
+  const accounts = storeRows.filter((s) => s.status !== 'disconnected').map((s) => ({ id: s.id }));
   let accountErrors = 0;
   // An account connected since the last run whose first events were all missed has no store
   // yet (one from our onboarding always has): its first sighting is here, and its stream follows.
   try {
-    const known = new Set((await db.select({ id: stores.accountId }).from(stores)).map((r) => r.id));
+    const known = new Set(storeRows.map((s) => s.id));
     for await (const account of stripe.accounts.list({ created: { gte: platform.since }, limit: 100 })) {
       if (known.has(account.id)) continue;
       await upsertStoreFromAccount(db, account, { eventCreated: now });
