@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<(argv: string[]) => Promise<void>>> 
   cold: async () => (await import('./cold.js')).runCold,
   webhook: async () => (await import('./webhook.js')).runWebhook,
   'webhook-ab': async () => (await import('./webhook-ab.js')).runWebhookAb,
+  'webhook-floor': async () => (await import('./webhook-floor.js')).runWebhookFloor,
 };
 
 const [which, ...rest] = process.argv.slice(2);

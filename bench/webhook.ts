@@ -138,7 +138,7 @@ export async function measure(url: string, c: number, n: number): Promise<Run> {
   };
 }
 
-async function migrate(url: string): Promise<void> {
+export async function migrate(url: string): Promise<void> {
   const [{ default: pg }, { drizzle }, { migrateDb }] = await Promise.all([
     import('pg'), import('drizzle-orm/node-postgres'), import('../lib/db/migrate.js'),
   ]);
@@ -151,27 +151,30 @@ async function migrate(url: string): Promise<void> {
 }
 
 // Bundled as a deployment would ship it: no TypeScript loader in the measured process.
-// `root` is the source tree to bundle (webhook-ab bundles another commit's too).
-async function bundleServer(root = '.', name = 'server'): Promise<string> {
+// `root` is the source tree to bundle (webhook-ab bundles another commit's too); `entry` the
+// server (webhook-floor bundles its minimal servers too).
+async function bundleServer(root: string, name: string, entry: string): Promise<string> {
   // Under node_modules so that the (external) packages resolve from the project.
   const outfile = path.resolve(`node_modules/.cache/bench-webhook/${name}.mjs`);
   await build({
-    absWorkingDir: path.resolve(root), entryPoints: ['bench/webhook-server.ts'], bundle: true, platform: 'node', format: 'esm',
+    absWorkingDir: path.resolve(root), entryPoints: [entry], bundle: true, platform: 'node', format: 'esm',
     target: 'node20', outfile, packages: 'external', logLevel: 'warning',
   });
   return outfile;
 }
 
-export async function startServer(databaseEnv: Record<string, string>, root = '.', name = 'server'): Promise<{ url: string; child: ChildProcess }> {
+export async function startServer(
+  env: Record<string, string>, root = '.', name = 'server', entry = 'bench/webhook-server.ts',
+): Promise<{ url: string; child: ChildProcess }> {
   // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, await bundleServer(root, name)], {
+  const child = spawn(process.execPath, [...nodeArgs, await bundleServer(root, name, entry)], {
     // The bundle finds `drizzle/` under its working directory: another commit's server
     // (webhook-ab) migrates with that commit's own migrations.
     cwd: path.resolve(root),
     env: {
       ...process.env,
-      ...databaseEnv,
+      ...env,
       STRIPE_WEBHOOK_SECRET: SECRET,
       STRIPE_API_BASE: 'http://127.0.0.1:9', // nothing on the measured path calls Stripe
     },
