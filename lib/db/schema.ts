@@ -243,8 +243,15 @@ export const emailOutbox = pgTable('email_outbox', {
 export const reconcileCheckpoints = pgTable('reconcile_checkpoints', {
   /** One row per stream; `events` for Stripe's event list. */
   name: text('name').primaryKey(),
-  /** `created` of the newest event applied with nothing failed before it. */
-  lastEventCreated: bigint('last_event_created', { mode: 'number' }).notNull(),
+  /** `created` of the newest event applied with nothing failed before it; null before there is one. */
+  lastEventCreated: bigint('last_event_created', { mode: 'number' }),
+  /**
+   * A run that stopped at its page limit read only the newest part of its window: events up to
+   * and including this second are still to be read (next runs read below it, oldest part last).
+   */
+  readBelow: bigint('read_below', { mode: 'number' }),
+  /** Where the checkpoint goes once they are: what the runs above `read_below` settled. */
+  thenTo: bigint('then_to', { mode: 'number' }),
   lastRunAt: timestamp('last_run_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

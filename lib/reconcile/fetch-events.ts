@@ -6,15 +6,22 @@ import { ApiError } from '../http/errors.js';
 export const MAX_LOOKBACK_SECONDS = 30 * 24 * 60 * 60;
 const PAGE_SIZE = 100;
 
+/** Pages of 100 events one stream reads per run: 20,000 events. */
+export const MAX_PAGES = 200;
+
 /**
- * Every event created at or after `since`, oldest first. Stripe lists newest first, so the
- * whole window is read before anything is applied; `created[gte]` (not `gt`) re-reads the
- * checkpoint's own second, where an event may have arrived after the last run.
+ * Every event created at or after `since` (and up to `until`, when given), oldest first. Stripe
+ * lists newest first, so the whole window is read before anything is applied; `created[gte]`
+ * (not `gt`) re-reads the checkpoint's own second, where an event may have arrived after the
+ * last run. Past `maxPages`, `truncated`: only the newest part of the window was read, and
+ * every event newer than the oldest one returned was.
  * https://docs.stripe.com/api/events/list
  */
 export async function fetchEventsSince(
-  stripe: Stripe, since: number, account: string | null = null, maxPages = 200,
+  stripe: Stripe, since: number, account: string | null = null, opts: { until?: number | null; maxPages?: number } = {},
 ): Promise<{ events: Stripe.Event[]; truncated: boolean }> {
+  const maxPages = opts.maxPages ?? MAX_PAGES;
+  const created = opts.until == null ? { gte: since } : { gte: since, lte: opts.until };
   const onAccount = account ? { stripeAccount: account } : undefined;
   const newestFirst: Stripe.Event[] = [];
   let startingAfter: string | undefined;
@@ -25,7 +32,7 @@ export async function fetchEventsSince(
       break;
     }
     const page = await stripe.events
-      .list({ created: { gte: since }, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, onAccount)
+      .list({ created, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, onAccount)
       .catch(stripeFailed);
     newestFirst.push(...page.data);
     if (!page.has_more || page.data.length === 0) break;

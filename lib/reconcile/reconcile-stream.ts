@@ -4,8 +4,8 @@ import type { Db } from '../db/client.js';
 import { webhookEvents } from '../db/schema.js';
 import { log } from '../http/log.js';
 import { processEvent } from '../webhook/process.js';
-import { advanceCheckpoint, readCheckpoint } from './checkpoint.js';
-import { fetchEventsSince, MAX_LOOKBACK_SECONDS } from './fetch-events.js';
+import { advanceCheckpoint, readStreamState } from './checkpoint.js';
+import { fetchEventsSince, MAX_LOOKBACK_SECONDS, MAX_PAGES } from './fetch-events.js';
 
 const LATE_LISTING_SECONDS = 10 * 60;
 
@@ -23,22 +23,23 @@ export interface StreamCounts {
 /**
  * One stream. The checkpoint advances only over an unbroken run of successes, so a failed
  * event is read again next time (replay still works on it meanwhile); never more than 30 days
- * back, which is as far as Stripe keeps events.
+ * back, which is as far as Stripe keeps events. A window too large for one run (`maxPages`) is
+ * read over several, newest part first: the events read are applied, and the next run reads
+ * below the oldest of them; the checkpoint moves once the oldest part is read.
  */
-export async function reconcileStream(db: Db, stripe: Stripe, now: number, account: string | null) {
+export async function reconcileStream(db: Db, stripe: Stripe, now: number, account: string | null, maxPages = MAX_PAGES) {
   const name = account ? `${EVENTS_CHECKPOINT}:${account}` : EVENTS_CHECKPOINT;
   const floor = now - MAX_LOOKBACK_SECONDS;
+  const state = await readStreamState(db, name);
   // Stripe's event list is eventually consistent: an event can be listed after newer ones.
   // Reading a few minutes behind the checkpoint catches it; what is already settled is skipped.
-  const since = Math.max(((await readCheckpoint(db, name)) ?? floor) - LATE_LISTING_SECONDS, floor);
-  const { events, truncated } = await fetchEventsSince(stripe, since, account);
-  if (truncated) log('warn', 'reconcile truncated', { stream: name, fetched: events.length });
+  const since = Math.max((state.checkpoint ?? floor) - LATE_LISTING_SECONDS, floor);
+  const { events, truncated } = await fetchEventsSince(stripe, since, account, { until: state.readBelow, maxPages });
   const done = await settledIds(db, events.map((e) => e.id));
 
   const counts: StreamCounts = { fetched: events.length, applied: 0, ignored: 0, duplicates: 0, failed: 0 };
   let advanceTo: number | null = null;
-  // A truncated read saw only the newest events: apply them, but older ones were not seen.
-  let blocked = truncated;
+  let firstFailure: number | null = null;
   for (const event of events) {
     if (account) event.account ??= account; // the effects belong to that account's store
     const outcome = done.has(event.id) ? 'duplicate' : (await processEvent(db, event, { source: 'reconcile' })).status;
@@ -46,13 +47,26 @@ export async function reconcileStream(db: Db, stripe: Stripe, now: number, accou
     else if (outcome === 'ignored') counts.ignored++;
     else if (outcome === 'duplicate') counts.duplicates++;
     else counts.failed++;
-    if (outcome === 'failed') blocked = true;
-    else if (!blocked) advanceTo = event.created;
+    if (outcome === 'failed') firstFailure ??= event.created;
+    else if (firstFailure === null) advanceTo = event.created;
     if (outcome !== 'duplicate') {
       log(outcome === 'failed' ? 'warn' : 'info', 'event', { eventId: event.id, eventType: event.type, outcome, source: 'reconcile' });
     }
   }
-  if (advanceTo !== null) await advanceCheckpoint(db, name, advanceTo);
+  if (truncated) {
+    // Older events than these were not read: the checkpoint stays, and the next run reads below
+    // the oldest one (its second again, which may have been cut). Once that part is read, the
+    // checkpoint may pass what was settled up here, but not a failure.
+    const readBelow = events[0]!.created;
+    const thenTo = Math.min(state.thenTo ?? events.at(-1)!.created, firstFailure ?? Infinity);
+    log('warn', 'reconcile truncated', { stream: name, fetched: events.length, readBelow });
+    await advanceCheckpoint(db, name, state.checkpoint, { readBelow, thenTo });
+  } else if (state.readBelow !== null && firstFailure === null) {
+    // The oldest part under stopped runs is read: everything up to what they settled is.
+    await advanceCheckpoint(db, name, state.thenTo ?? advanceTo, { readBelow: null, thenTo: null });
+  } else if (advanceTo !== null) {
+    await advanceCheckpoint(db, name, advanceTo);
+  }
   return { since, counts };
 }
 

@@ -26,6 +26,8 @@ export interface ReconcileOptions {
   /** For tests: where the email sender posts (a local stand-in for Resend). */
   emailBaseUrl?: string;
   now?: number;
+  /** For tests: pages of 100 events read per stream per run (default 200). */
+  maxPages?: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface ReconcileOptions {
  */
 export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const platform = await reconcileStream(db, stripe, now, null);
+  const platform = await reconcileStream(db, stripe, now, null, opts.maxPages);
   const totals: StreamCounts = { ...platform.counts };
   const storeRows = await db.select({ id: stores.accountId, status: stores.status }).from(stores);
   const accounts = storeRows.filter((s) => s.status !== 'disconnected').map((s) => ({ id: s.id }));
@@ -57,7 +59,7 @@ export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions =
   }
   for (const { id } of accounts) {
     // One account Stripe refuses to list (deauthorized, deleted) must not stop the others.
-    const stream = await reconcileStream(db, stripe, now, id).catch((err: unknown) => {
+    const stream = await reconcileStream(db, stripe, now, id, opts.maxPages).catch((err: unknown) => {
       accountErrors++;
       log('warn', 'reconcile account', { account: id, error: err instanceof ApiError ? String(err.cause ?? err.message) : 'error' });
       return null;

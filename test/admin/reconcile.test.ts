@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailOutbox, entitlements, reconcileCheckpoints, stores, webhookEvents } from '../../lib/db/schema.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { customers, emailOutbox, entitlements, reconcileCheckpoints, stores, webhookEvents } from '../../lib/db/schema.js';
 import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { reconcileRoute } from '../../lib/reconcile/route.js';
 import { startTestApp, TEST_CRON_SECRET, type TestApp } from '../support/app.js';
@@ -72,7 +72,7 @@ describe('reconcile recovers events Stripe could not deliver', () => {
       const fixed = await reconcile(app.db, stripe, { emailBaseUrl: provider.url });
       expect(fixed.failed).toBe(0);
       expect(fixed.applied).toBeGreaterThan(0);
-      expect(fixed.checkpoint!).toBeGreaterThan(cp!.lastEventCreated);
+      expect(fixed.checkpoint!).toBeGreaterThan(cp!.lastEventCreated!);
       const order = await orderBySession(app.db, sessionId);
       expect(order).toMatchObject({ status: 'paid' });
       // The provider is down: the message waits, unsent, with its error.
@@ -145,5 +145,73 @@ describe('reconcile recovers events Stripe could not deliver', () => {
     expect(ok).toMatchObject({ fetched: expect.any(Number), applied: 0, failed: 0, checkpoint: expect.any(Number) });
     const post = await app.call(reconcileRoute, '/api/cron/reconcile', { method: 'POST', headers: { authorization: `Bearer ${TEST_CRON_SECRET}` } });
     expect(post.status).toBe(405);
+  });
+});
+
+describe('a backlog larger than one run reads', () => {
+  let app: TestApp;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    app = await startTestApp({ driver, emulator: true });
+    app.emulator!.setDeliveryEnabled(false);
+    stripe = sdkFor(app.emulator!);
+  });
+  afterAll(() => app.stop());
+
+  it('is read over several runs, newest part first; the checkpoint moves once the oldest part is read', async () => {
+    // 250 missed customer.created, 10 s apart (the emulator stamps events with Date.now()).
+    const start = Math.floor(Date.now() / 1000) - 4000;
+    for (let i = 0; i < 250; i++) {
+      const clock = vi.spyOn(Date, 'now').mockReturnValue((start + i * 10) * 1000);
+      try {
+        await stripe.customers.create({ email: `backlog${i}@example.com` });
+      } finally {
+        clock.mockRestore();
+      }
+    }
+    const run = () => reconcile(app.db, stripe, { maxPages: 1, emailBaseUrl: 'http://127.0.0.1:9' }); // 100 events a run
+    const count = async () => (await app.db.select({ id: customers.id }).from(customers)).length;
+
+    const first = await run();
+    expect(first).toMatchObject({ fetched: 100, applied: 100, failed: 0, checkpoint: null });
+    expect(await count()).toBe(100);
+    const second = await run(); // below the first run's oldest event (its second read again)
+    expect(second).toMatchObject({ fetched: 100, failed: 0, checkpoint: null });
+    expect(await count()).toBe(199);
+    const third = await run(); // the oldest part: the window is done
+    expect(third).toMatchObject({ failed: 0, checkpoint: start + 2490 });
+    expect(await count()).toBe(250);
+    const [state] = await app.db.select().from(reconcileCheckpoints);
+    expect(state).toMatchObject({ lastEventCreated: start + 2490, readBelow: null, thenTo: null });
+    const fourth = await run(); // back to reading from the checkpoint, ten minutes behind it
+    expect(fourth).toMatchObject({ fetched: 61, applied: 0, duplicates: 61, checkpoint: start + 2490 });
+
+    // Another backlog, with a failure in the part the first run reads: once the oldest part is
+    // read, the checkpoint stops at the failure, not at the newest event.
+    const later = start + 2600;
+    for (let i = 0; i < 150; i++) {
+      const clock = vi.spyOn(Date, 'now').mockReturnValue((later + i * 5) * 1000);
+      try {
+        await stripe.customers.create({ email: i === 120 ? 'broken@example.com' : `later${i}@example.com` });
+      } finally {
+        clock.mockRestore();
+      }
+    }
+    await app.db.execute(sql.raw(`create function test_broken_customer() returns trigger language plpgsql as $$
+      begin if new.email = 'broken@example.com' then raise exception 'customer store unavailable'; end if; return new; end $$`));
+    await app.db.execute(sql.raw('create trigger test_broken_customer before insert on customers for each row execute function test_broken_customer()'));
+    const untilRead = async () => {
+      for (let i = 0; i < 10; i++) {
+        await run();
+        const [row] = await app.db.select().from(reconcileCheckpoints);
+        if (row!.readBelow === null) return row!;
+      }
+      throw new Error('the backlog was never read to its end');
+    };
+    expect(await untilRead()).toMatchObject({ lastEventCreated: later + 600 });
+    expect(await count()).toBe(399);
+    await app.db.execute(sql.raw('drop trigger test_broken_customer on customers'));
+    expect(await untilRead()).toMatchObject({ lastEventCreated: later + 745 });
+    expect(await count()).toBe(400);
   });
 });
