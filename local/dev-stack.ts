@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resetConfig } from '../lib/config/index.js';
+import { getConfig, resetConfig } from '../lib/config/index.js';
 import { startAppServer, type AppServer, type ExtraHandler } from './app-server.js';
 import { devOutbox } from './dev-outbox.js';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
@@ -29,8 +29,14 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
   const useEmulator = !process.env.STRIPE_SECRET_KEY;
   let emulator: StripeEmulator | null = null;
   if (useEmulator) {
-    process.env.STRIPE_WEBHOOK_SECRET ??= 'whsec_emulator_platform,whsec_emulator_connect';
-    const [platformSecret, connectSecret] = process.env.STRIPE_WEBHOOK_SECRET.split(',');
+    // Signed with the secrets exactly as the webhook reads them (trimmed, empty items dropped),
+    // or the emulator's own when none are set (`.env.example` leaves the variable empty).
+    resetConfig();
+    if (webhookSecrets().length === 0) {
+      process.env.STRIPE_WEBHOOK_SECRET = 'whsec_emulator_platform,whsec_emulator_connect';
+      resetConfig();
+    }
+    const [platformSecret, connectSecret] = webhookSecrets();
     emulator = await startEmulatorOn(opts.emulatorPort ?? 12111, {
       ...opts.emulatorOptions,
       webhookSecret: platformSecret,
@@ -59,6 +65,15 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
       await emulator?.close();
     },
   };
+}
+
+// An invalid value signs with nothing the webhook accepts; the webhook then answers 503 naming it.
+function webhookSecrets(): string[] {
+  try {
+    return getConfig().STRIPE_WEBHOOK_SECRET ?? [];
+  } catch {
+    return ['whsec_invalid_configuration'];
+  }
 }
 
 // A second dev server on the same machine gets a random emulator port instead of failing.

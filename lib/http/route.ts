@@ -30,7 +30,8 @@ export async function invoke(route: Route, req: Request, ip: string | null = nul
   let res: Response;
   try {
     ctx.params = matchPath(route.path, new URL(req.url).pathname) ?? {};
-    const handler = route.methods[req.method as Method];
+    // Own keys only: any token is a method, and `constructor` or `toString` must not find Object's.
+    const handler = Object.hasOwn(route.methods, req.method) ? route.methods[req.method as Method] : undefined;
     if (!handler) {
       const allow = Object.keys(route.methods).join(', ');
       throw new ApiError('method_not_allowed', `Use ${allow}.`, { headers: { allow } });
