@@ -10,7 +10,8 @@ import { onAccount, type EventOf, type HandlerMap } from '../types.js';
 type CustomerEvent = EventOf<'customer.created' | 'customer.updated' | 'customer.deleted'>;
 
 // A deleted customer arrives without email and name: `details` false keeps the ones we had.
-// A subscription seen before its customer left its entitlements without an email: filled here.
+// The subscriptions' entitlements take the customer's email (also filling those of a
+// subscription seen before its customer); a stale event changes nothing (`up` is empty).
 const upsertCustomer = syncStatement('customers', {
   columns: 'email, name, deleted',
   values: sql`${p('email')}, ${p('name')}, ${p('deleted')}`,
@@ -20,7 +21,7 @@ const upsertCustomer = syncStatement('customers', {
   then: sql`, emailed as (
     update entitlements set email = ${p('email')}
     where subscription_stripe_id in (select stripe_id from subscriptions where customer_stripe_id = ${p('stripeId')})
-      and email is null and ${p('email')}::text is not null and exists (select 1 from up))`,
+      and email is distinct from ${p('email')}::text and ${p('email')}::text is not null and exists (select 1 from up))`,
 });
 
 async function syncCustomer(tx: Db, event: CustomerEvent, claim: Claim) {

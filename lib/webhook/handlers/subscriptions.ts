@@ -12,7 +12,10 @@ type SubscriptionEvent = EventOf<'customer.subscription.created' | 'customer.sub
 type InvoiceEvent = EventOf<'invoice.paid' | 'invoice.payment_failed'>;
 
 const GRANTING = new Set(['active', 'trialing']);
-const REVOKING = new Set(['canceled', 'unpaid', 'incomplete_expired']);
+// A paused subscription (a trial ended without a payment method) bills nothing.
+const REVOKING = new Set(['canceled', 'unpaid', 'incomplete_expired', 'paused']);
+// Only ever after `active`: seen first (its active event late), it implies the grant.
+const IMPLIES_GRANTED = new Set(['past_due']);
 
 function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
   const items = sub.items.data;
@@ -33,7 +36,9 @@ function values(sub: Stripe.Subscription, event: SubscriptionEvent) {
 }
 
 // Entitlements follow the subscription in the same statement: one per product, granted while
-// `active`/`trialing`, revoked once `canceled`/`unpaid`; other statuses leave them (`follow`).
+// `active`/`trialing`, revoked once `canceled`/`unpaid`/`paused`; other statuses leave them
+// (`follow`), except that `past_due` grants a product that has no row yet (`fill`). The email
+// is the customer's current one.
 // A product the subscription no longer includes (a plan switched) is revoked whatever the
 // status (`dropped`: the locked row's products less the new ones), once the item list is
 // complete (a first page would revoke the rest). An insert, not an update: ON CONFLICT finds
@@ -53,12 +58,13 @@ const upsertSubscription = syncStatement('subscriptions', {
       (select email from customers where stripe_id = ${p('customerStripeId')}),
       ${p('active')}::boolean, case when ${p('active')}::boolean then null else now() end
     from up, jsonb_array_elements_text(${p('productIds')}::jsonb) as product
-    where ${p('follow')}::boolean
+    where ${p('follow')}::boolean or ${p('fill')}::boolean
     on conflict (subscription_stripe_id, product_stripe_id) do update set
-      email = coalesce(entitlements.email, excluded.email),
+      email = coalesce(excluded.email, entitlements.email),
       active = excluded.active,
       revoked_at = excluded.revoked_at,
-      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end),
+      granted_at = case when excluded.active and not entitlements.active then now() else entitlements.granted_at end
+    where ${p('follow')}::boolean),
   dropped as (
     insert into entitlements (subscription_stripe_id, product_stripe_id, customer_stripe_id, active, revoked_at)
     select ${p('stripeId')}, product, ${p('customerStripeId')}, false, now()
@@ -76,9 +82,10 @@ async function syncSubscription(tx: Db, event: SubscriptionEvent, claim: Claim) 
     object: event.data.object,
     created: event.created,
     write: (s, current, claim) => {
-      const active = GRANTING.has(s.status);
+      const fill = IMPLIES_GRANTED.has(s.status);
+      const active = GRANTING.has(s.status) || fill;
       return upsertSubscription(tx, {
-        ...values(s, event), current, active, follow: active || REVOKING.has(s.status), complete: !s.items.has_more,
+        ...values(s, event), current, active, follow: GRANTING.has(s.status) || REVOKING.has(s.status), fill, complete: !s.items.has_more,
       }, claim);
     },
     refetch: () => getStripe().subscriptions.retrieve(event.data.object.id, {}, onAccount(event.account)),
