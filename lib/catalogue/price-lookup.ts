@@ -71,7 +71,7 @@ async function fetchPrice(priceId: string): Promise<CachedPrice> {
     productName: product && 'name' in product ? product.name : price.nickname ?? price.id,
     storeAccount: price.metadata?.store_account_id || (product && 'metadata' in product ? product.metadata?.store_account_id : null) || null,
     // A price without a fixed amount (metered, customer-chosen) is not sold through this API.
-    active: price.active && productActive && price.unit_amount !== null,
+    active: price.active && productActive && price.unit_amount !== null && price.recurring?.usage_type !== 'metered',
   };
 }
 

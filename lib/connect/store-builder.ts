@@ -8,8 +8,8 @@ import { orders, stores, type StoreStatus } from '../db/schema.js';
 import { getStripe } from '../stripe/client.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
 import { applyOrdered, newerThan } from '../webhook/ordering.js';
-import { businessName, pagesFor, storeStatus } from './store-pages.js';
-import { slugify, slugValues, uniqueSlugSql, uniqueSlugValue } from './store-slug.js';
+import { businessName, pagesFor, storeStatus, UNNAMED_STORE } from './store-pages.js';
+import { accountSlug, slugify, slugValues, uniqueSlugSql, uniqueSlugValue, unnamedSlug } from './store-slug.js';
 
 export type Store = typeof stores.$inferSelect;
 
@@ -66,8 +66,9 @@ export const adoptOrders = sql`, adopted as (
 // sign-up. Snapshots are ordered by `last_event_at` (`newer`); whether the platform is
 // connected by `connection_event_at` alone (`connects`: an authorisation newer than the last
 // deauthorisation, its account read just now), so a stale snapshot can neither reconnect nor
-// keep a newer authorisation from reconnecting. A placeholder left by a deauthorisation
-// (named after the account id) takes the first named snapshot's slug as well.
+// keep a newer authorisation from reconnecting. A store still on its placeholder slug (built
+// before the business had a name, or by a deauthorisation; older rows were named after the
+// account id) takes the first named snapshot's slug as well.
 const newer = newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`);
 const connects = sql`(${p('reconnect')}::boolean and (stores.connection_event_at is null
   or excluded.connection_event_at > stores.connection_event_at))`;
@@ -81,7 +82,8 @@ const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) =>
   on conflict (account_id) do update set
     name = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.name else stores.name end,
     pages = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.pages else stores.pages end,
-    slug = case when (${newer}) and ${p('details')}::boolean and stores.name = stores.account_id then excluded.slug else stores.slug end,
+    slug = case when (${newer}) and ${p('details')}::boolean
+      and (starts_with(stores.slug, ${p('unnamedSlug')}) or stores.name = stores.account_id) then excluded.slug else stores.slug end,
     email = case when ${newer} then coalesce(excluded.email, stores.email) else stores.email end,
     country = case when ${newer} then coalesce(excluded.country, stores.country) else stores.country end,
     status = case when ${statusFollows} then excluded.status else stores.status end,
@@ -99,10 +101,11 @@ const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) =>
 
 async function writeStore(db: Db, account: Stripe.Account, opts: StoreOptions, current: boolean, claim?: Claim): Promise<StoreWritten | undefined> {
   const named = businessName(account);
-  const name = named ?? account.email ?? account.id;
+  const name = named ?? UNNAMED_STORE;
   return upsertStore(db, {
     accountId: account.id,
-    ...slugValues(account.metadata?.store_slug || slugify(name), account.id),
+    ...slugValues(accountSlug(account.id, named, account.metadata?.store_slug), account.id),
+    unnamedSlug: unnamedSlug(account.id),
     name,
     email: account.email ?? account.business_profile?.support_email ?? null,
     country: account.country ?? null,

@@ -4,9 +4,9 @@ import type { Db } from '../db/client.js';
 import { p } from '../db/prepared.js';
 import { stores } from '../db/schema.js';
 import { claimingStatement, type Claim } from '../webhook/claim.js';
-import { pagesFor } from './store-pages.js';
+import { pagesFor, UNNAMED_STORE } from './store-pages.js';
 import { adoptOrders } from './store-builder.js';
-import { slugify, slugValues, uniqueSlugValue } from './store-slug.js';
+import { slugValues, uniqueSlugValue, unnamedSlug } from './store-slug.js';
 
 /**
  * `account.application.deauthorized`: the platform lost access, so the account cannot be read
@@ -18,8 +18,9 @@ import { slugify, slugValues, uniqueSlugValue } from './store-slug.js';
 export async function markStoreDisconnected(db: Db, accountId: string, eventCreated: number | null, claim?: Claim): Promise<boolean> {
   const row = await disconnectStore(db, {
     accountId,
-    ...slugValues(slugify(accountId), accountId),
-    pages: JSON.stringify(pagesFor(accountId, { business_profile: null })),
+    ...slugValues(unnamedSlug(accountId), accountId),
+    name: UNNAMED_STORE,
+    pages: JSON.stringify(pagesFor(UNNAMED_STORE, { business_profile: null })),
     settings: JSON.stringify({ currency: 'usd', feeBps: getConfig().PLATFORM_FEE_BPS }),
     eventCreated,
   }, claim);
@@ -28,7 +29,7 @@ export async function markStoreDisconnected(db: Db, accountId: string, eventCrea
 
 const disconnectStore = claimingStatement<{ id: string | number }>('stores_disconnect', (claim) => sql`with ${claim.cte}up as (
   insert into stores (account_id, slug, name, status, pages, settings, connection_event_at)
-  values (${p('accountId')}, ${uniqueSlugValue}, ${p('accountId')}, 'disconnected', ${p('pages')}::jsonb, ${p('settings')}::jsonb,
+  values (${p('accountId')}, ${uniqueSlugValue}, ${p('name')}, 'disconnected', ${p('pages')}::jsonb, ${p('settings')}::jsonb,
     ${claim.marker(sql`${p('eventCreated')}::bigint`)})
   on conflict (account_id) do update set
     status = 'disconnected',

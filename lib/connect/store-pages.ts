@@ -9,6 +9,12 @@ export function storeStatus(account: Stripe.Account): StoreStatus {
 }
 
 /** The seller's name as Stripe knows it, or null while onboarding has not collected it. */
+/**
+ * A store's public name before the seller names the business: never `account.email` (their
+ * login) or the account id, which the storefront must not publish.
+ */
+export const UNNAMED_STORE = 'New store';
+
 export function businessName(account: Stripe.Account): string | null {
   return account.business_profile?.name ?? account.settings?.dashboard?.display_name ?? null;
 }

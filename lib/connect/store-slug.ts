@@ -2,9 +2,20 @@ import { sql, type SQL } from 'drizzle-orm';
 import { p } from '../db/prepared.js';
 import { stores } from '../db/schema.js';
 
-/** "Café Zoë & Co." → "cafe-zoe-co". */
+// Latin letters NFKD leaves whole: dropped, they would split the word ("stra-e").
+const FOLDS: Record<string, string> = {
+  ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l',
+  đ: 'd', Đ: 'd', ð: 'd', Ð: 'd', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h',
+};
+
+/** "Café Zoë & Co." → "cafe-zoe-co"; "Straße Smørrebrød" → "strasse-smorrebrod". */
 export function slugify(name: string): string {
+  return slugOrNull(name) ?? 'store';
+}
+
+function slugOrNull(name: string): string | null {
   const base = name
+    .replace(/[ßẞæÆœŒøØłŁđĐðÐþÞıħĦ]/g, (c) => FOLDS[c]!)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -12,7 +23,20 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 40)
     .replace(/-+$/, '');
-  return base || 'store';
+  return base || null;
+}
+
+/**
+ * The slug a store built from its account wants: the account's `store_slug` metadata (set in
+ * the Dashboard, so cleaned like a name), else its business name, else a placeholder from the
+ * end of the account id (`unnamedSlug`) until the seller names the business.
+ */
+export function accountSlug(accountId: string, businessName: string | null, metadataSlug: string | undefined): string {
+  return (metadataSlug && slugOrNull(metadataSlug)) || (businessName && slugOrNull(businessName)) || unnamedSlug(accountId);
+}
+
+export function unnamedSlug(accountId: string): string {
+  return `store-${accountId.slice(-6).toLowerCase()}`;
 }
 
 /**

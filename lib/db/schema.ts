@@ -94,6 +94,7 @@ export const prices = pgTable('prices', {
   /** The price's own account or store tag; null means its product's (price-owner.ts). */
   accountId: text('account_id'),
   currency: text('currency').notNull(),
+  /** Null when there is no fixed amount to sell: customer-chosen or metered. */
   unitAmount: money('unit_amount'),
   type: text('type', { enum: ['one_time', 'recurring'] }).notNull(),
   recurringInterval: text('recurring_interval'),

@@ -69,7 +69,8 @@ async function syncPrice(tx: Db, event: PriceEvent, claim: Claim) {
       account: storeAccount(event, price.metadata),
       product: productId(price),
       currency: price.currency,
-      unitAmount: price.unit_amount,
+      // A metered price has no fixed amount to sell (billed on usage): listed nowhere.
+      unitAmount: price.recurring?.usage_type === 'metered' ? null : price.unit_amount,
       type: price.recurring ? 'recurring' : 'one_time',
       interval: price.recurring?.interval ?? null,
       intervalCount: price.recurring?.interval_count ?? null,

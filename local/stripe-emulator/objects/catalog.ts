@@ -42,7 +42,7 @@ export interface PriceInput {
   product: string;
   unit_amount: number;
   currency: string;
-  recurring?: { interval: string; interval_count?: number } | null;
+  recurring?: { interval: string; interval_count?: number; usage_type?: string } | null;
   active?: boolean;
   lookup_key?: string | null;
   nickname?: string | null;
@@ -57,7 +57,7 @@ export function buildPrice(input: PriceInput): StripeObject {
         interval_count: input.recurring.interval_count ?? 1,
         meter: null,
         trial_period_days: null,
-        usage_type: 'licensed',
+        usage_type: input.recurring.usage_type ?? 'licensed',
       }
     : null;
   return {

@@ -7,12 +7,14 @@ import { arr, bool, expandList as expandParam, int, metadata, obj, requireInt, r
 import { route, type ApiRequest } from '../router.js';
 import type { Params, RequestContext, StripeObject } from '../types.js';
 
-function recurringParam(p: Params, path: string): { interval: string; interval_count?: number } | null {
+function recurringParam(p: Params, path: string): { interval: string; interval_count?: number; usage_type?: string } | null {
   const r = obj(p, 'recurring');
   if (Object.keys(r).length === 0) return null;
   const interval = requireStr(r, 'interval', `${path}[recurring][interval]`);
   if (!['day', 'week', 'month', 'year'].includes(interval)) throw invalidParam(`${path}[recurring][interval]`, `Invalid interval: ${interval}`);
-  return { interval, interval_count: int(r, 'interval_count') };
+  const usage = str(r, 'usage_type') ?? 'licensed';
+  if (!['licensed', 'metered'].includes(usage)) throw invalidParam(`${path}[recurring][usage_type]`, `Invalid usage_type: ${usage}`);
+  return { interval, interval_count: int(r, 'interval_count'), usage_type: usage };
 }
 
 export function createPrice(emu: Emu, p: Params, productId: string, ctx: RequestContext, path = 'price'): StripeObject {
