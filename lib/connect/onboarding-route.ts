@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { checkOrigin, preflight } from '../http/cors.js';
@@ -5,7 +6,7 @@ import { ApiError } from '../http/errors.js';
 import { json, redirect } from '../http/respond.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { limitByAddress } from '../kv/rate-limit.js';
-import { parseOnboardingRequest } from './onboarding-request.js';
+import { parseOnboardingRequest, type OnboardingRequest } from './onboarding-request.js';
 import { signState } from './state.js';
 import { ensurePendingStore } from './store-builder.js';
 import { createExpressAccount, createOnboardingLink } from './stripe-calls.js';
@@ -21,7 +22,8 @@ async function post(req: Request, ctx: RouteContext): Promise<Response> {
     // Both are needed after the account exists; a 503 must come before Stripe is called.
     requireConfig('STATE_SIGNING_SECRET');
     requireConfig('PUBLIC_BASE_URL');
-    const account = await createExpressAccount(input, slugify(input.storeName), input.idempotencyKey);
+    const key = input.idempotencyKey ?? (input.kind === 'form' ? formSubmitKey(input, ctx.ip) : null);
+    const account = await createExpressAccount(input, slugify(input.storeName), key);
     // Written now, so the seller's store exists before any webhook; a replayed key returns the
     // same account and finds the same store.
     const store = await ensurePendingStore(await getDb(), {
@@ -43,6 +45,19 @@ async function post(req: Request, ctx: RouteContext): Promise<Response> {
     }
     throw err;
   }
+}
+
+/**
+ * A plain HTML form (no JavaScript to add an Idempotency-Key) submitted twice creates one
+ * account: the same fields from the same address within the same ten minutes make the same key.
+ * Scoped to the address so that someone else's submission of a seller's details never hands
+ * them the seller's account. No address known, no key.
+ */
+function formSubmitKey(input: OnboardingRequest, ip: string | null): string | null {
+  if (!ip) return null;
+  const window = Math.floor(Date.now() / 600_000);
+  const fields = [ip, input.storeName, input.email, input.country, input.businessType ?? '', window];
+  return `form-${createHash('sha256').update(JSON.stringify(fields)).digest('hex')}`;
 }
 
 function withHeaders(res: Response, headers: Record<string, string>): Response {

@@ -66,6 +66,22 @@ describe('seller onboarding', () => {
     expect(res.headers.get('location')).toContain('/connect/onboarding/');
   });
 
+  it('a plain form submitted twice (no Idempotency-Key, no JavaScript) makes one account; from another address, its own', async () => {
+    const form = (ip: string) => app.call(route, PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ storeName: 'Double Form Shop', email: 'double@example.com', country: 'GB' }).toString(),
+      ip,
+    });
+    const ip = freshIp();
+    const [a, b] = await Promise.all([form(ip), form(ip)]);
+    expect([a.status, b.status]).toEqual([303, 303]);
+    const named = async () => (await app.db.select().from(stores).where(eq(stores.name, 'Double Form Shop'))).map((s) => s.accountId);
+    expect(await named()).toHaveLength(1);
+    expect((await form(freshIp())).status).toBe(303);
+    expect(new Set(await named()).size).toBe(2);
+  });
+
   it('honours Idempotency-Key: one account, one store', async () => {
     const key = randomUUID();
     const a = await onboard({ ...seller, storeName: 'Twice Shop' }, { 'idempotency-key': key });
