@@ -7,13 +7,15 @@ import { ApiError } from '../http/errors.js';
 import { json } from '../http/respond.js';
 import { defineRoute } from '../http/route.js';
 import { requireBearer } from './auth.js';
+import { EVENT_ID, storedEventId } from './event-id.js';
 import { decodeCursor, page, pageQuery } from './pagination.js';
 
 const query = z.object({
   ...pageQuery,
   status: z.optional(z.enum(webhookEventStatuses)),
   type: z.optional(
-    z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.regex(/^[a-z0-9_.]+$/, 'an event type such as checkout.session.completed')),
+    // Brackets: Accounts v2 types such as v2.core.account[requirements].updated.
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.regex(/^[a-z0-9_.[\]]+$/, 'an event type such as checkout.session.completed')),
   ),
 });
 
@@ -22,7 +24,7 @@ const query = z.object({
 // Both go into SQL as values: a forged cursor must be a 400 here, not a cast error in Postgres.
 const eventCursor = z.object({
   at: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)),
-  id: z.string().check(z.maxLength(255), z.regex(/^[\w.-]+$/)),
+  id: z.string().check(z.regex(EVENT_ID)),
 });
 const receivedAtKey = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -61,7 +63,8 @@ export const adminEventRoute = defineRoute({
     async GET(req, ctx) {
       requireBearer(req, 'ADMIN_TOKEN');
       const db = await getDb();
-      const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, ctx.params.id!)).limit(1);
+      const id = storedEventId(ctx.params.id);
+      const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).limit(1);
       if (!row) throw new ApiError('not_found', 'No stored event has that id.');
       return json({ data: row });
     },

@@ -7,6 +7,7 @@ import { defineRoute } from '../http/route.js';
 import { processEvent } from '../webhook/process.js';
 import type { IncomingEvent } from '../webhook/types.js';
 import { requireBearer } from './auth.js';
+import { storedEventId } from './event-id.js';
 
 /**
  * Re-applies a stored event through the webhook's own apply path (same transaction, dedupe and
@@ -18,7 +19,7 @@ export const adminReplayRoute = defineRoute({
   methods: {
     async POST(req, ctx) {
       requireBearer(req, 'ADMIN_TOKEN');
-      const id = ctx.params.id!;
+      const id = storedEventId(ctx.params.id);
       const db = await getDb();
       const [row] = await db
         .select({ type: webhookEvents.type, payload: webhookEvents.payload })

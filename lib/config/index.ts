@@ -13,7 +13,8 @@ const list = z.pipe(
 const optional = z.optional(z.string().check(z.trim(), z.minLength(1)));
 const pattern = (re: RegExp, message: string) => z.optional(z.string().check(z.regex(re, message)));
 const url = z.optional(z.url());
-const secret = z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters')));
+// Trimmed: `echo $T | vercel env add` stores a trailing newline, which no bearer header carries.
+const secret = z.optional(z.string().check(z.trim(), z.minLength(16, 'must be at least 16 characters'), z.regex(/^\S+$/, 'must not contain spaces')));
 const int = (def: number, min: number, max: number) =>
   z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max))), def);
 
