@@ -7,7 +7,7 @@ import { processEvent } from '../webhook/process.js';
 import { advanceCheckpoint, readStreamState } from './checkpoint.js';
 import { fetchEventsSince, MAX_LOOKBACK_SECONDS, MAX_PAGES } from './fetch-events.js';
 
-const LATE_LISTING_SECONDS = 10 * 60;
+export const LATE_LISTING_SECONDS = 10 * 60;
 
 /** The platform's own stream; each connected account's is `events:acct_…`. */
 export const EVENTS_CHECKPOINT = 'events';
@@ -61,9 +61,11 @@ export async function reconcileStream(db: Db, stripe: Stripe, now: number, accou
     const thenTo = Math.min(state.thenTo ?? events.at(-1)!.created, firstFailure ?? Infinity);
     log('warn', 'reconcile truncated', { stream: name, fetched: events.length, readBelow });
     await advanceCheckpoint(db, name, state.checkpoint, { readBelow, thenTo });
-  } else if (state.readBelow !== null && firstFailure === null) {
-    // The oldest part under stopped runs is read: everything up to what they settled is.
-    await advanceCheckpoint(db, name, state.thenTo ?? advanceTo, { readBelow: null, thenTo: null });
+  } else if (state.readBelow !== null) {
+    // The oldest part under stopped runs is read: everything up to what they settled is, unless
+    // it failed here; then the checkpoint stops before the failure, and the next run reads from
+    // there to now as usual (a failure must not keep newer events from being read).
+    await advanceCheckpoint(db, name, firstFailure === null ? (state.thenTo ?? advanceTo) : advanceTo, { readBelow: null, thenTo: null });
   } else if (advanceTo !== null) {
     await advanceCheckpoint(db, name, advanceTo);
   }

@@ -5,8 +5,12 @@ import { sendPendingEmails } from '../email/send-pending.js';
 import { ApiError } from '../http/errors.js';
 import { log } from '../http/log.js';
 import { upsertStoreFromAccount } from '../connect/store-builder.js';
-import { readCheckpoint } from './checkpoint.js';
-import { EVENTS_CHECKPOINT, reconcileStream, type StreamCounts } from './reconcile-stream.js';
+import { advanceCheckpoint, readCheckpoint } from './checkpoint.js';
+import { MAX_LOOKBACK_SECONDS } from './fetch-events.js';
+import { EVENTS_CHECKPOINT, LATE_LISTING_SECONDS, reconcileStream, type StreamCounts } from './reconcile-stream.js';
+
+/** Connected accounts listed up to here (their `created`, unix seconds). */
+const ACCOUNTS_CHECKPOINT = 'accounts';
 
 export { EVENTS_CHECKPOINT };
 
@@ -39,20 +43,28 @@ export interface ReconcileOptions {
  */
 export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const platform = await reconcileStream(db, stripe, now, null, opts.maxPages);
+  // Sending needs no Stripe: a Stripe outage (the platform stream throws) still sends them.
+  const platform = await reconcileStream(db, stripe, now, null, opts.maxPages).catch(async (err: unknown) => {
+    await sendPendingEmails(db, { baseUrl: opts.emailBaseUrl });
+    throw err;
+  });
   const totals: StreamCounts = { ...platform.counts };
   const storeRows = await db.select({ id: stores.accountId, status: stores.status }).from(stores);
   const accounts = storeRows.filter((s) => s.status !== 'disconnected').map((s) => ({ id: s.id }));
   let accountErrors = 0;
   // An account connected since the last run whose first events were all missed has no store
   // yet (one from our onboarding always has): its first sighting is here, and its stream follows.
+  // Listed since the last listing that went through whole, so that a failed one is read again.
   try {
     const known = new Set(storeRows.map((s) => s.id));
-    for await (const account of stripe.accounts.list({ created: { gte: platform.since }, limit: 100 })) {
+    const floor = now - MAX_LOOKBACK_SECONDS;
+    const since = Math.max(((await readCheckpoint(db, ACCOUNTS_CHECKPOINT)) ?? floor) - LATE_LISTING_SECONDS, floor);
+    for await (const account of stripe.accounts.list({ created: { gte: since }, limit: 100 })) {
       if (known.has(account.id)) continue;
       await upsertStoreFromAccount(db, account, { eventCreated: now });
       accounts.push({ id: account.id });
     }
+    await advanceCheckpoint(db, ACCOUNTS_CHECKPOINT, now);
   } catch (err) {
     accountErrors++;
     log('warn', 'reconcile accounts', { error: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : 'error' });

@@ -54,7 +54,7 @@ describe('reconcile recovers events Stripe could not deliver', () => {
   });
 
   it('a failing event stops the checkpoint; the next run after the fix applies it; a provider failure is retried', async () => {
-    const [cp] = await app.db.select().from(reconcileCheckpoints);
+    const [cp] = await app.db.select().from(reconcileCheckpoints).where(eq(reconcileCheckpoints.name, 'events'));
     // A later second than everything so far, so the checkpoint can be seen not to pass it.
     await new Promise((r) => setTimeout(r, 1100));
     const sessionId = await purchase(app);
@@ -181,7 +181,7 @@ describe('a backlog larger than one run reads', () => {
     const third = await run(); // the oldest part: the window is done
     expect(third).toMatchObject({ failed: 0, checkpoint: start + 2490 });
     expect(await count()).toBe(250);
-    const [state] = await app.db.select().from(reconcileCheckpoints);
+    const [state] = await app.db.select().from(reconcileCheckpoints).where(eq(reconcileCheckpoints.name, 'events'));
     expect(state).toMatchObject({ lastEventCreated: start + 2490, readBelow: null, thenTo: null });
     const fourth = await run(); // back to reading from the checkpoint, ten minutes behind it
     expect(fourth).toMatchObject({ fetched: 61, applied: 0, duplicates: 61, checkpoint: start + 2490 });
@@ -203,7 +203,7 @@ describe('a backlog larger than one run reads', () => {
     const untilRead = async () => {
       for (let i = 0; i < 10; i++) {
         await run();
-        const [row] = await app.db.select().from(reconcileCheckpoints);
+        const [row] = await app.db.select().from(reconcileCheckpoints).where(eq(reconcileCheckpoints.name, 'events'));
         if (row!.readBelow === null) return row!;
       }
       throw new Error('the backlog was never read to its end');
