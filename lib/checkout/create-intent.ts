@@ -4,7 +4,7 @@ import { getConfig, requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { ApiError } from '../http/errors.js';
 import { requireActiveStore } from '../stores/queries.js';
-import { getStripe, stripeMode } from '../stripe/client.js';
+import { getStripe, stripeIdempotencyKey, stripeMode } from '../stripe/client.js';
 import { recordIntentOrder } from './create-intent-order.js';
 import { loadPrices, planIntent } from './create-intent-plan.js';
 import type { CreateIntentRequest } from './create-intent-request.js';
@@ -49,8 +49,7 @@ function publishableKeyFor(): string {
 
 async function create(params: Stripe.PaymentIntentCreateParams, idempotencyKey: string | null): Promise<Stripe.PaymentIntent> {
   try {
-    const options = idempotencyKey ? { idempotencyKey: `create-intent:${idempotencyKey}` } : undefined;
-    return await getStripe().paymentIntents.create(params, options);
+    return await getStripe().paymentIntents.create(params, stripeIdempotencyKey('create-intent', idempotencyKey));
   } catch (err) {
     if (err instanceof Stripe.errors.StripeIdempotencyError) {
       throw new ApiError('conflict', 'This Idempotency-Key was already used for a different purchase; send a new key.');

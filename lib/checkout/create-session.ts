@@ -5,7 +5,7 @@ import { getConfig, requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { ApiError } from '../http/errors.js';
 import { requireActiveStore } from '../stores/queries.js';
-import { getStripe } from '../stripe/client.js';
+import { getStripe, stripeIdempotencyKey } from '../stripe/client.js';
 import { recordOpenOrder } from './record-order.js';
 import type { CheckoutRequest } from './request.js';
 import { planSession } from './session-params.js';
@@ -35,9 +35,7 @@ async function createSession(
   idempotencyKey: string | null,
 ): Promise<Stripe.Checkout.Session> {
   try {
-    // Namespaced so a shopper's key can never collide with keys other routes send to Stripe.
-    const options = idempotencyKey ? { idempotencyKey: `checkout:${idempotencyKey}` } : undefined;
-    return await getStripe().checkout.sessions.create(params, options);
+    return await getStripe().checkout.sessions.create(params, stripeIdempotencyKey('checkout', idempotencyKey));
   } catch (err) {
     if (err instanceof Stripe.errors.StripeIdempotencyError) {
       throw new ApiError('conflict', 'This Idempotency-Key was already used for a different purchase; send a new key.');

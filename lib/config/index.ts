@@ -10,6 +10,29 @@ const list = z.pipe(
   z.transform((v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
 );
 
+// Origins as browsers send them: `https://shop.example.com/` (copied from the address bar)
+// becomes `https://shop.example.com`; a path, a query or a non-URL is refused, naming the variable.
+const origins = z.pipe(
+  list,
+  z.pipe(
+    z.array(z.string()).check(z.refine(
+      (items) => items.every((o) => o === '*' || originOf(o) !== null),
+      'must be comma-separated origins such as https://shop.example.com',
+    )),
+    z.transform((items: string[]) => items.map((o) => (o === '*' ? o : originOf(o)!))),
+  ),
+);
+
+function originOf(entry: string): string | null {
+  try {
+    const u = new URL(entry);
+    const bare = u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
+    return bare && (u.protocol === 'https:' || u.protocol === 'http:') ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 const optional = z.optional(z.string().check(z.trim(), z.minLength(1)));
 const pattern = (re: RegExp, message: string) => z.optional(z.string().check(z.regex(re, message)));
 const url = z.optional(z.url());
@@ -35,7 +58,7 @@ const envSchema = z.object({
   KV_REST_API_URL: url,
   KV_REST_API_TOKEN: optional,
   PUBLIC_BASE_URL: url,
-  ALLOWED_ORIGINS: list,
+  ALLOWED_ORIGINS: origins,
   ALLOWED_PRICE_IDS: list,
   PLATFORM_FEE_BPS: int(250, 0, 10_000),
   ADMIN_TOKEN: secret,

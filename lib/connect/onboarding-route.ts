@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { requireConfig } from '../config/index.js';
 import { getDb } from '../db/client.js';
 import { checkOrigin, preflight } from '../http/cors.js';
-import { ApiError } from '../http/errors.js';
 import { json, redirect } from '../http/respond.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { limitByAddress } from '../kv/rate-limit.js';
@@ -15,36 +14,28 @@ import { slugify } from './store-slug.js';
 // POST /api/connect-onboarding: a seller signs up from public/sell.html (fetch or plain form).
 // Origin, parse, limit, then: account at Stripe → pending store here → onboarding link.
 async function post(req: Request, ctx: RouteContext): Promise<Response> {
-  const cors = checkOrigin(req);
-  try {
-    const input = await parseOnboardingRequest(req);
-    await limitByAddress('onboarding', ctx.ip);
-    // Both are needed after the account exists; a 503 must come before Stripe is called.
-    requireConfig('STATE_SIGNING_SECRET');
-    requireConfig('PUBLIC_BASE_URL');
-    const key = input.idempotencyKey ?? (input.kind === 'form' ? formSubmitKey(input, ctx.ip) : null);
-    const account = await createExpressAccount(input, slugify(input.storeName), key);
-    // Written now, so the seller's store exists before any webhook; a replayed key returns the
-    // same account and finds the same store.
-    const store = await ensurePendingStore(await getDb(), {
-      accountId: account.id,
-      name: input.storeName,
-      email: input.email,
-      country: input.country,
-    });
-    const state = signState({ accountId: account.id, storeSlug: store.slug });
-    const url = await createOnboardingLink(account.id, state);
-    ctx.log.outcome = 'account_created';
-    ctx.log.accountId = account.id;
-    if (input.kind === 'form') return withHeaders(redirect(url, 303), cors);
-    return json({ accountId: account.id, storeSlug: store.slug, url }, 200, cors);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'stripe_error') ctx.log.error = String(err.cause ?? '').slice(0, 300);
-    if (err instanceof ApiError && Object.keys(cors).length) {
-      throw Object.assign(new ApiError(err.code, err.message, { ...err.extra, headers: { ...err.extra.headers, ...cors } }), { cause: err.cause });
-    }
-    throw err;
-  }
+  ctx.headers = checkOrigin(req);
+  const input = await parseOnboardingRequest(req);
+  await limitByAddress('onboarding', ctx.ip);
+  // Both are needed after the account exists; a 503 must come before Stripe is called.
+  requireConfig('STATE_SIGNING_SECRET');
+  requireConfig('PUBLIC_BASE_URL');
+  const key = input.idempotencyKey ?? (input.kind === 'form' ? formSubmitKey(input, ctx.ip) : null);
+  const account = await createExpressAccount(input, slugify(input.storeName), key);
+  // Written now, so the seller's store exists before any webhook; a replayed key returns the
+  // same account and finds the same store.
+  const store = await ensurePendingStore(await getDb(), {
+    accountId: account.id,
+    name: input.storeName,
+    email: input.email,
+    country: input.country,
+  });
+  const state = signState({ accountId: account.id, storeSlug: store.slug });
+  const url = await createOnboardingLink(account.id, state);
+  ctx.log.outcome = 'account_created';
+  ctx.log.accountId = account.id;
+  if (input.kind === 'form') return redirect(url, 303);
+  return json({ accountId: account.id, storeSlug: store.slug, url });
 }
 
 /**
@@ -58,11 +49,6 @@ function formSubmitKey(input: OnboardingRequest, ip: string | null): string | nu
   const window = Math.floor(Date.now() / 600_000);
   const fields = [ip, input.storeName, input.email, input.country, input.businessType ?? '', window];
   return `form-${createHash('sha256').update(JSON.stringify(fields)).digest('hex')}`;
-}
-
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-  return res;
 }
 
 export const connectOnboardingRoute = defineRoute({

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { stripeFailure } from '../catalogue/price-lookup.js';
 import { requireConfig } from '../config/index.js';
 import { ApiError } from '../http/errors.js';
-import { getStripe } from '../stripe/client.js';
+import { getStripe, stripeIdempotencyKey } from '../stripe/client.js';
 import type { OnboardingBody } from './onboarding-request.js';
 
 export const PLATFORM_TAG = 'stripe-serverless-payments';
@@ -31,8 +31,7 @@ export async function createExpressAccount(
     metadata: { store_slug: storeSlug, platform: PLATFORM_TAG },
   };
   if (body.businessType) params.business_type = body.businessType;
-  // Namespaced so the seller's key never collides with keys other routes send to Stripe.
-  return call(() => getStripe().accounts.create(params, idempotencyKey ? { idempotencyKey: `onboarding:${idempotencyKey}` } : undefined));
+  return call(() => getStripe().accounts.create(params, stripeIdempotencyKey('onboarding', idempotencyKey)));
 }
 
 /** A fresh single-use onboarding link (Stripe expires them within minutes, hence no caching). */

@@ -9,6 +9,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** Fields the handler adds to the request's log line (event id, outcome…). */
   log: LogFields;
+  /** Headers for every answer to this request, an error's too (CORS: a page must read its errors). */
+  headers: Record<string, string>;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
@@ -26,7 +28,7 @@ export function defineRoute(route: Route): Route {
 /** Runs a route: method guard, params, one catch, one log line. Every platform calls this. */
 export async function invoke(route: Route, req: Request, ip: string | null = null): Promise<Response> {
   const started = performance.now();
-  const ctx: RouteContext = { ip, params: {}, log: {} };
+  const ctx: RouteContext = { ip, params: {}, log: {}, headers: {} };
   let res: Response;
   try {
     ctx.params = matchPath(route.path, new URL(req.url).pathname) ?? {};
@@ -38,9 +40,12 @@ export async function invoke(route: Route, req: Request, ip: string | null = nul
     }
     res = await handler(req, ctx);
   } catch (err) {
+    // An ApiError's cause is the detail kept for the log (Stripe's own message, say).
     if (!(err instanceof ApiError)) ctx.log.error = describe(err);
+    else if (err.cause !== undefined) ctx.log.error ??= String(err.cause).slice(0, 300);
     res = errorResponse(err);
   }
+  for (const [name, value] of Object.entries(ctx.headers)) res.headers.set(name, value);
   const level = res.status >= 500 ? 'error' : 'info';
   log(level, 'request', {
     route: route.path,

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { getConfig } from '../config/index.js';
 import { ApiError } from '../http/errors.js';
 import { log } from '../http/log.js';
@@ -22,12 +23,29 @@ export async function limitByAddress(bucket: string, ip: string | null): Promise
     limiters.set(bucket, limiter);
     limiter.catch(() => limiters.delete(bucket));
   }
-  const result = await (await limiter).limit(ip ?? 'unknown');
+  const result = await (await limiter).limit(clientKey(ip));
   if (result.success) return;
   const retryAfter = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
   throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly.', {
     headers: { 'retry-after': String(retryAfter) },
   });
+}
+
+/**
+ * Who is limited: an IPv4 address (IPv4-mapped IPv6 too), or the /64 of an IPv6 address, since
+ * every IPv6 client holds a whole /64 and could otherwise rotate through it without limit.
+ */
+export function clientKey(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const address = ip.replace(/%.*$/, ''); // a zone id (fe80::1%eth0)
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
 export function resetRateLimiters(): void {

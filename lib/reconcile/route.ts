@@ -1,5 +1,4 @@
 import { getDb } from '../db/client.js';
-import { ApiError } from '../http/errors.js';
 import { json } from '../http/respond.js';
 import { defineRoute } from '../http/route.js';
 import { requireBearer } from '../admin/auth.js';
@@ -17,10 +16,7 @@ export const reconcileRoute = defineRoute({
   methods: {
     async GET(req, ctx) {
       requireBearer(req, 'CRON_SECRET');
-      const result = await runReconcile().catch((err: unknown) => {
-        if (err instanceof ApiError && err.code === 'stripe_error') ctx.log.error = String(err.cause ?? '');
-        throw err;
-      });
+      const result = await runReconcile();
       Object.assign(ctx.log, {
         fetched: result.fetched, applied: result.applied, failed: result.failed, emailsSent: result.emailsSent,
         outcome: result.failed > 0 ? 'partial' : 'ok',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { getConfig } from '../config/index.js';
 import { EMULATOR_DEFAULT_BASE, stripeMode } from './mode.js';
@@ -16,6 +17,16 @@ let client: Stripe | undefined;
 /** Stripe's answer for an object that does not exist, or no longer does (a deleted product). */
 export function isMissing(err: unknown): boolean {
   return err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing';
+}
+
+/**
+ * A client's Idempotency-Key as sent to Stripe: namespaced by route, so that one key never
+ * collides with another route's, and hashed when that would pass Stripe's 255 characters.
+ */
+export function stripeIdempotencyKey(namespace: string, key: string | null): { idempotencyKey: string } | undefined {
+  if (!key) return undefined;
+  const plain = `${namespace}:${key}`;
+  return { idempotencyKey: plain.length <= 255 ? plain : `${namespace}:sha256:${createHash('sha256').update(key).digest('hex')}` };
 }
 
 export function getStripe(): Stripe {

@@ -40,6 +40,24 @@ describe('configuration', () => {
     expect(await (await call()).json()).toEqual({ length: 20 });
   });
 
+  it('ALLOWED_ORIGINS: an entry with a path is refused naming the variable; a trailing slash is an origin', async () => {
+    const needsOrigins = defineRoute({ path: '/api/origins', methods: { GET: async () => json(getConfig().ALLOWED_ORIGINS) } });
+    const origins = async () => invoke(needsOrigins, new Request('http://localhost/api/origins'));
+    await setEnv({ ALLOWED_ORIGINS: 'https://shop.example.com/checkout' });
+    const bad = await origins();
+    expect(bad.status).toBe(503);
+    expect((await bad.json()).error.message).toMatch(/^ALLOWED_ORIGINS /);
+    await setEnv({ ALLOWED_ORIGINS: 'https://Shop.example.com/, http://localhost:8080, *' });
+    expect(await (await origins()).json()).toEqual(['https://shop.example.com', 'http://localhost:8080', '*']);
+  });
+
+  it('secrets are trimmed (a newline from `echo | vercel env add`) and may not hold spaces', async () => {
+    await setEnv({ ADMIN_TOKEN: `${'a'.repeat(20)}\n` });
+    expect(await (await call()).json()).toEqual({ length: 20 });
+    await setEnv({ ADMIN_TOKEN: 'two words of secret text' });
+    expect((await call()).status).toBe(503);
+  });
+
   it('uses the variable once it is set', async () => {
     await setEnv({ ADMIN_TOKEN: 'a'.repeat(20) });
     expect(await (await call()).json()).toEqual({ length: 20 });
