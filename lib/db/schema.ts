@@ -117,6 +117,8 @@ export interface OrderItem {
   quantity: number;
   unitAmount: number | null;
   amountTotal: number | null;
+  /** A recurring price: its entitlement follows the subscription. Absent on older rows. */
+  recurring?: boolean;
 }
 
 export const orders = pgTable('orders', {

@@ -70,5 +70,6 @@ function toItem(line: Stripe.LineItem): OrderItem {
     quantity: line.quantity ?? 1,
     unitAmount: line.price?.unit_amount ?? null,
     amountTotal: line.amount_total,
+    recurring: line.price?.type === 'recurring' || !!line.price?.recurring,
   };
 }

@@ -10,10 +10,12 @@ type Order = typeof orders.$inferSelect;
 /**
  * Fulfilment, in SQL, for the orders a statement has just marked fulfilled, which it lists in a
  * CTE named `f` (id, email, customer_stripe_id, status, items, mode): one entitlement per
- * product of a one-time purchase and one confirmation email, each at most once per order (the
- * unique keys). A refund that arrived before the payment leaves the order `refunded`: its
+ * product bought once and one confirmation email, each at most once per order (the unique
+ * keys). A refund that arrived before the payment leaves the order `refunded`: its
  * entitlements are then created already revoked, the same final state as the natural order.
- * A subscription's entitlements follow the subscription instead (handlers/subscriptions.ts).
+ * A subscription's recurring items follow the subscription instead (handlers/subscriptions.ts);
+ * its one-time items (a setup fee, a starter kit: Stripe bills them on the first invoice, not
+ * on the subscription) are granted here. Older rows do not say which an item is: not granted.
  * Named values: the email's parts around the order number (`emailValues`).
  */
 export const fulfilmentEffects = sql`, granted as (
@@ -21,7 +23,7 @@ export const fulfilmentEffects = sql`, granted as (
     select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
       f.status <> 'refunded', case when f.status = 'refunded' then now() end
     from f, jsonb_array_elements(f.items) as i
-    where f.mode = 'payment'
+    where f.mode = 'payment' or i->>'recurring' = 'false'
     on conflict (order_id, product_stripe_id) do nothing
   ), queued as (
     insert into email_outbox (order_id, to_address, subject, body_text, body_html)

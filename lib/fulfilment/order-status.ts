@@ -42,10 +42,17 @@ const allowedMoves = sql.raw(
 /**
  * `to` where the graph allows the move from `from`, otherwise `from`: the status column of an
  * upsert's DO UPDATE, enforced in SQL so concurrent or stale writers cannot move it backwards.
+ * `newer` (the event is at least as new as the row's last) decides between `failed` and
+ * `processing`, which can follow each other: a declined card, then a bank debit in the same
+ * session (failed → processing); that debit failing (processing → failed). Without it, only
+ * the graph's processing → failed is allowed.
  */
-export function forwardStatus(to: SQL | OrderStatus, from: SQL = sql`${orders.status}`): SQL {
+export function forwardStatus(to: SQL | OrderStatus, from: SQL = sql`${orders.status}`, newer?: SQL): SQL {
   const target = typeof to === 'string' ? sql`${to}::text` : to;
-  return sql`case when ${from} || '>' || ${target} in (${allowedMoves}) then ${target} else ${from} end`;
+  const move = sql`${from} || '>' || ${target}`;
+  if (!newer) return sql`case when ${move} in (${allowedMoves}) then ${target} else ${from} end`;
+  return sql`case when ${move} in ('processing>failed', 'failed>processing') then (case when ${newer} then ${target} else ${from} end)
+    when ${move} in (${allowedMoves}) then ${target} else ${from} end`;
 }
 
 /** Status after a refund of `refunded` out of `total` minor units (cumulative, per Stripe). */

@@ -43,7 +43,7 @@ const upsertPaymentOrder = claimingStatement<Record<string, unknown>>('orders_pa
     case when ${p('status')} in (${settledList}) then now() end, case when ${p('status')} = 'refunded' then now() end,
     ${claim.marker(sql`${p('eventCreated')}::bigint`)})
   on conflict (payment_intent_id) do update set
-    status = ${forwardStatus(sql`excluded.status`)},
+    status = ${forwardStatus(sql`excluded.status`, undefined, sql`coalesce(excluded.last_event_at > orders.last_event_at, true)`)},
     charge_id = coalesce(orders.charge_id, excluded.charge_id),
     store_id = coalesce(orders.store_id, excluded.store_id),
     store_account_id = coalesce(orders.store_account_id, excluded.store_account_id),

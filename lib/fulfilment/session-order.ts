@@ -10,9 +10,11 @@ import { claimingStatement, type Claim } from '../webhook/claim.js';
 
 // The session's status as the order takes it: the furthest the graph allows from what an
 // absorbed payment-only order had reached.
-const statusFromSession = forwardStatus(sql`${p('status')}::text`, sql`coalesce((select status from absorbed), 'open')`);
+// A session event decides a same-second tie with a payment's (its completion follows the attempt).
+const statusFromSession = forwardStatus(sql`${p('status')}::text`, sql`coalesce((select status from absorbed), 'open')`,
+  sql`coalesce(${p('eventCreated')}::bigint >= (select last_event_at from absorbed), true)`);
 // Conflict path: the status and items the row ends with (the SET below computes the same).
-const statusAfter = forwardStatus(sql`excluded.status`);
+const statusAfter = forwardStatus(sql`excluded.status`, undefined, sql`coalesce(excluded.last_event_at >= orders.last_event_at, true)`);
 const itemsAfter = sql`case when jsonb_array_length(excluded.items) > 0 then excluded.items else orders.items end`;
 
 /**

@@ -76,7 +76,10 @@ function paySubscription(emu: Emu, session: StripeObject): void {
   const existing = session.customer ? emu.store.find(session.customer) : undefined;
   const customer = existing ?? emu.store.put(buildCustomer({ email: payer.email, name: payer.name }));
   const data = extras?.subscriptionData ?? {};
-  const items = (extras?.lineItems ?? []).map((l) => ({ price: l.price as StripeObject, quantity: l.quantity as number }));
+  // As Stripe: the subscription holds the recurring prices; one-time ones go on its first invoice.
+  const items = (extras?.lineItems ?? [])
+    .filter((l) => (l.price as StripeObject).recurring)
+    .map((l) => ({ price: l.price as StripeObject, quantity: l.quantity as number }));
   const sub = emu.store.put(
     buildSubscription({
       customer: customer.id,

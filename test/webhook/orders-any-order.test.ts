@@ -183,6 +183,27 @@ describe('orders: any delivery order of a purchase\'s events ends the same', () 
     }
   });
 
+  it('a declined card, then a bank debit in the same session: processing in any order; its outcome decides the end', async () => {
+    // piFailed and chargeFailed at +5, completed (unpaid) at +10, the debit's outcome at +20.
+    const attempt = (w: World) => [w.piFailed(), w.chargeFailed(), w.completedUnpaid()];
+    for (const perm of permutations([0, 1, 2])) {
+      const w = world();
+      const events = attempt(w);
+      for (const i of perm) await send(events[i]!);
+      expect({ perm, ...(await finalState(w)) }).toMatchObject({ perm, status: 'processing', fulfilled: false });
+    }
+    for (const outcome of ['asyncFailed', 'asyncSucceeded'] as const) {
+      for (const perm of permutations([0, 1, 2, 3]).filter((_, i) => i % 3 === 0)) {
+        const w = world();
+        const events = [...attempt(w), w[outcome]()];
+        for (const i of perm) await send(events[i]!);
+        expect({ perm, ...(await finalState(w)) }).toMatchObject(
+          { perm, ...(outcome === 'asyncFailed' ? { status: 'failed', fulfilled: false } : { status: 'paid', fulfilled: true }) },
+        );
+      }
+    }
+  });
+
   it('destination charge: store and application fee whatever arrives first (session, PI, charge)', async () => {
     const account = await stripe.accounts.create({ country: 'US', business_profile: { name: 'Review Fee Shop' } });
     await send(event('account.updated', { account: account.id, data: { object: account } }));
