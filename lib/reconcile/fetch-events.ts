@@ -8,26 +8,34 @@ const PAGE_SIZE = 100;
 
 /** Pages of 100 events one stream reads per run: 20,000 events. */
 export const MAX_PAGES = 200;
+/**
+ * And no longer than this: at Stripe's pace (a few hundred ms a page) 200 pages would pass a
+ * cron function's time limit (Vercel's 60 s here, Netlify's 30 s), and a run cut off there
+ * saves nothing. The rest of the window is read by the next runs, as past MAX_PAGES.
+ */
+export const LIST_BUDGET_MS = 10_000;
 
 /**
  * Every event created at or after `since` (and up to `until`, when given), oldest first. Stripe
  * lists newest first, so the whole window is read before anything is applied; `created[gte]`
  * (not `gt`) re-reads the checkpoint's own second, where an event may have arrived after the
- * last run. Past `maxPages`, `truncated`: only the newest part of the window was read, and
+ * last run. Past `maxPages` or the time budget (a page at least), `truncated`: only the newest part of the window was read, and
  * every event newer than the oldest one returned was.
  * https://docs.stripe.com/api/events/list
  */
 export async function fetchEventsSince(
-  stripe: Stripe, since: number, account: string | null = null, opts: { until?: number | null; maxPages?: number } = {},
+  stripe: Stripe, since: number, account: string | null = null,
+  opts: { until?: number | null; maxPages?: number; budgetMs?: number } = {},
 ): Promise<{ events: Stripe.Event[]; truncated: boolean }> {
   const maxPages = opts.maxPages ?? MAX_PAGES;
+  const deadline = Date.now() + (opts.budgetMs ?? LIST_BUDGET_MS);
   const created = opts.until == null ? { gte: since } : { gte: since, lte: opts.until };
   const onAccount = account ? { stripeAccount: account } : undefined;
   const newestFirst: Stripe.Event[] = [];
   let startingAfter: string | undefined;
   let truncated = false;
   for (let pageNo = 0; ; pageNo++) {
-    if (pageNo === maxPages) {
+    if (pageNo === maxPages || (pageNo > 0 && Date.now() >= deadline)) {
       truncated = true; // only the newest part of the window was read
       break;
     }

@@ -5,7 +5,7 @@ import { webhookEvents } from '../db/schema.js';
 import { log } from '../http/log.js';
 import { processEvent } from '../webhook/process.js';
 import { advanceCheckpoint, readStreamState } from './checkpoint.js';
-import { fetchEventsSince, MAX_LOOKBACK_SECONDS, MAX_PAGES } from './fetch-events.js';
+import { fetchEventsSince, MAX_LOOKBACK_SECONDS } from './fetch-events.js';
 
 export const LATE_LISTING_SECONDS = 10 * 60;
 
@@ -23,18 +23,20 @@ export interface StreamCounts {
 /**
  * One stream. The checkpoint advances only over an unbroken run of successes, so a failed
  * event is read again next time (replay still works on it meanwhile); never more than 30 days
- * back, which is as far as Stripe keeps events. A window too large for one run (`maxPages`) is
+ * back, which is as far as Stripe keeps events. A window too large for one run (`limits`) is
  * read over several, newest part first: the events read are applied, and the next run reads
  * below the oldest of them; the checkpoint moves once the oldest part is read.
  */
-export async function reconcileStream(db: Db, stripe: Stripe, now: number, account: string | null, maxPages = MAX_PAGES) {
+export async function reconcileStream(
+  db: Db, stripe: Stripe, now: number, account: string | null, limits: { maxPages?: number; budgetMs?: number } = {},
+) {
   const name = account ? `${EVENTS_CHECKPOINT}:${account}` : EVENTS_CHECKPOINT;
   const floor = now - MAX_LOOKBACK_SECONDS;
   const state = await readStreamState(db, name);
   // Stripe's event list is eventually consistent: an event can be listed after newer ones.
   // Reading a few minutes behind the checkpoint catches it; what is already settled is skipped.
   const since = Math.max((state.checkpoint ?? floor) - LATE_LISTING_SECONDS, floor);
-  const { events, truncated } = await fetchEventsSince(stripe, since, account, { until: state.readBelow, maxPages });
+  const { events, truncated } = await fetchEventsSince(stripe, since, account, { until: state.readBelow, ...limits });
   const done = await settledIds(db, events.map((e) => e.id));
 
   const counts: StreamCounts = { fetched: events.length, applied: 0, ignored: 0, duplicates: 0, failed: 0 };

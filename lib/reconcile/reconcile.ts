@@ -30,8 +30,9 @@ export interface ReconcileOptions {
   /** For tests: where the email sender posts (a local stand-in for Resend). */
   emailBaseUrl?: string;
   now?: number;
-  /** For tests: pages of 100 events read per stream per run (default 200). */
+  /** For tests: pages of 100 events read per stream per run (default 200), and for how long. */
   maxPages?: number;
+  listBudgetMs?: number;
 }
 
 /**
@@ -43,8 +44,9 @@ export interface ReconcileOptions {
  */
 export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const limits = { maxPages: opts.maxPages, budgetMs: opts.listBudgetMs };
   // Sending needs no Stripe: a Stripe outage (the platform stream throws) still sends them.
-  const platform = await reconcileStream(db, stripe, now, null, opts.maxPages).catch(async (err: unknown) => {
+  const platform = await reconcileStream(db, stripe, now, null, limits).catch(async (err: unknown) => {
     await sendPendingEmails(db, { baseUrl: opts.emailBaseUrl });
     throw err;
   });
@@ -71,7 +73,7 @@ export async function reconcile(db: Db, stripe: Stripe, opts: ReconcileOptions =
   }
   for (const { id } of accounts) {
     // One account Stripe refuses to list (deauthorized, deleted) must not stop the others.
-    const stream = await reconcileStream(db, stripe, now, id, opts.maxPages).catch((err: unknown) => {
+    const stream = await reconcileStream(db, stripe, now, id, limits).catch((err: unknown) => {
       accountErrors++;
       log('warn', 'reconcile account', { account: id, error: err instanceof ApiError ? String(err.cause ?? err.message) : 'error' });
       return null;

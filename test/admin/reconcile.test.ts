@@ -215,3 +215,30 @@ describe('a backlog larger than one run reads', () => {
     expect(await count()).toBe(400);
   });
 });
+
+describe('a run lists for a limited time', () => {
+  let app: TestApp;
+  let stripe: Stripe;
+  beforeAll(async () => {
+    app = await startTestApp({ driver, emulator: true });
+    app.emulator!.setDeliveryEnabled(false);
+    stripe = sdkFor(app.emulator!);
+  });
+  afterAll(() => app.stop());
+
+  it('past its listing time a run reads no further page (one at least); the next reads on below it', async () => {
+    const start = Math.floor(Date.now() / 1000) - 3000;
+    for (let i = 0; i < 150; i++) {
+      const clock = vi.spyOn(Date, 'now').mockReturnValue((start + i * 10) * 1000);
+      try {
+        await stripe.customers.create({ email: `slow${i}@example.com` });
+      } finally {
+        clock.mockRestore();
+      }
+    }
+    const run = () => reconcile(app.db, stripe, { listBudgetMs: 0, emailBaseUrl: 'http://127.0.0.1:9' }); // at Stripe's slowest
+    expect(await run()).toMatchObject({ fetched: 100, applied: 100, checkpoint: null });
+    expect(await run()).toMatchObject({ failed: 0, checkpoint: start + 1490 });
+    expect((await app.db.select({ id: customers.id }).from(customers)).length).toBe(150);
+  });
+});
