@@ -16,6 +16,7 @@ export interface Kv {
 }
 
 let kv: Promise<Kv> | undefined;
+const REQUEST_TIMEOUT_MS = 800;
 
 export function getKv(): Promise<Kv> {
   kv ??= open();
@@ -32,8 +33,11 @@ async function open(): Promise<Kv> {
   const token = c.UPSTASH_REDIS_REST_TOKEN ?? c.KV_REST_API_TOKEN;
   if (!url || !token) return memoryKv();
   const { Redis } = await import('@upstash/redis');
-  // One retry: a cache or limiter that waits long costs more than it saves.
-  const redis = new Redis({ url, token, retry: { retries: 1, backoff: () => 50 } });
+  // One retry, and a deadline on each request: a cache or limiter that waits long costs more
+  // than it saves (a Redis that accepts connections and never answers would hold checkout).
+  const redis = new Redis({
+    url, token, retry: { retries: 1, backoff: () => 50 }, signal: () => AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   return {
     kind: 'upstash',
     redis,
