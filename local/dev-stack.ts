@@ -45,9 +45,10 @@ export async function startDevStack(opts: DevStackOptions = {}): Promise<DevStac
     process.env.STRIPE_API_BASE = emulator.url;
   }
   // Dev-only conveniences; a deployment sets these itself.
-  process.env.ADMIN_TOKEN ??= 'dev_admin_' + randomBytes(12).toString('hex');
-  process.env.CRON_SECRET ??= 'dev_cron_' + randomBytes(12).toString('hex');
-  process.env.STATE_SIGNING_SECRET ??= 'dev_state_' + randomBytes(12).toString('hex');
+  // Blank counts as unset, as lib's config reads it (`.env.example` leaves them empty).
+  for (const [name, prefix] of [['ADMIN_TOKEN', 'dev_admin_'], ['CRON_SECRET', 'dev_cron_'], ['STATE_SIGNING_SECRET', 'dev_state_']] as const) {
+    if (!process.env[name]?.trim()) process.env[name] = prefix + randomBytes(12).toString('hex');
+  }
   resetConfig();
 
   const extra: ExtraHandler = async (req) => (await devOutbox(req)) ?? (opts.extra ? opts.extra(req) : null);

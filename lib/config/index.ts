@@ -11,7 +11,8 @@ const list = z.pipe(
 );
 
 // Origins as browsers send them: `https://shop.example.com/` (copied from the address bar)
-// becomes `https://shop.example.com`; a path, a query or a non-URL is refused, naming the variable.
+// becomes `https://shop.example.com`; an app's own scheme (`capacitor://localhost`) is kept as
+// written; a path, a query or a non-URL is refused, naming the variable.
 const origins = z.pipe(
   list,
   z.pipe(
@@ -24,6 +25,8 @@ const origins = z.pipe(
 );
 
 function originOf(entry: string): string | null {
+  const app = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]+)\/?$/i.exec(entry);
+  if (app && !/^https?$/i.test(app[1]!)) return `${app[1]}://${app[2]}`.toLowerCase();
   try {
     const u = new URL(entry);
     const bare = u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;

@@ -67,9 +67,12 @@ export const adoptOrders = sql`, adopted as (
 // connected by `connection_event_at` alone (`connects`: an authorisation newer than the last
 // deauthorisation, its account read just now), so a stale snapshot can neither reconnect nor
 // keep a newer authorisation from reconnecting. A store still on its placeholder slug (built
-// before the business had a name, or by a deauthorisation; older rows were named after the
-// account id) takes the first named snapshot's slug as well.
+// before the business had a name, or by a deauthorisation) takes the first named snapshot's
+// slug as well; an older row named after the login email or the account id (`leaked`) takes
+// the placeholder, or the name, from any newer snapshot.
 const newer = newerThan(sql`stores.last_event_at`, sql`${p('current')}::boolean`);
+// Rows written before placeholders were named after the login email or the account id.
+const leaked = sql`(stores.name = stores.account_id or stores.name = stores.email)`;
 const connects = sql`(${p('reconnect')}::boolean and (stores.connection_event_at is null
   or excluded.connection_event_at > stores.connection_event_at))`;
 const statusFollows = sql`(${connects} or (${newer}) and stores.status <> 'disconnected')`;
@@ -80,10 +83,10 @@ const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) =>
     ${p('chargesEnabled')}, ${p('payoutsEnabled')}, ${p('disabledReason')}, ${p('pages')}::jsonb, ${p('settings')}::jsonb,
     ${claim.marker(sql`${p('eventCreated')}::bigint`)}, case when ${p('reconnect')}::boolean then ${p('eventCreated')}::bigint end)
   on conflict (account_id) do update set
-    name = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.name else stores.name end,
-    pages = case when (${newer}) and ${p('details')}::boolean and stores.seller_edited_at is null then excluded.pages else stores.pages end,
-    slug = case when (${newer}) and ${p('details')}::boolean
-      and (starts_with(stores.slug, ${p('unnamedSlug')}) or stores.name = stores.account_id) then excluded.slug else stores.slug end,
+    name = case when (${newer}) and (${p('details')}::boolean or ${leaked}) and stores.seller_edited_at is null then excluded.name else stores.name end,
+    pages = case when (${newer}) and (${p('details')}::boolean or ${leaked}) and stores.seller_edited_at is null then excluded.pages else stores.pages end,
+    slug = case when (${newer}) and (${p('details')}::boolean or ${leaked})
+      and (starts_with(stores.slug, ${p('unnamedSlug')}) or ${leaked}) then excluded.slug else stores.slug end,
     email = case when ${newer} then coalesce(excluded.email, stores.email) else stores.email end,
     country = case when ${newer} then coalesce(excluded.country, stores.country) else stores.country end,
     status = case when ${statusFollows} then excluded.status else stores.status end,

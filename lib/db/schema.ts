@@ -253,6 +253,8 @@ export const reconcileCheckpoints = pgTable('reconcile_checkpoints', {
    * and including this second are still to be read (next runs read below it, oldest part last).
    */
   readBelow: bigint('read_below', { mode: 'number' }),
+  /** The last event that run read: the next one lists on after it (a second can hold more than a run reads). */
+  readAfterId: text('read_after_id'),
   /** Where the checkpoint goes once they are: what the runs above `read_below` settled. */
   thenTo: bigint('then_to', { mode: 'number' }),
   lastRunAt: timestamp('last_run_at', { withTimezone: true }).notNull().defaultNow(),

@@ -10,8 +10,13 @@ const SEND_TIMEOUT_MS = 10_000;
 export const MAX_ATTEMPTS = 24;
 /** Resend's answers about the message itself; auth (401/403) and rate limits (429) may pass. */
 const REJECTED = new Set([400, 422]);
-/** Longest wait on Resend's Retry-After within one run (its default limit is 2 requests a second). */
+/**
+ * Longest wait on Resend's Retry-After within one run (its default limit is 2 requests a
+ * second), each time and in all: past it the rest waits for the next run, so that the cron
+ * function ends well inside its time limit.
+ */
 const MAX_RETRY_AFTER_MS = 2_000;
+const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 export interface SendPendingOptions {
   /** Tests point this at a local stand-in; production always uses Resend's address. */
@@ -44,9 +49,11 @@ export async function sendPendingEmails(db: Db, opts: SendPendingOptions = {}): 
   const limit = opts.limit ?? 50;
   let lastId = 0;
   let waitMs = 0;
+  let waited = 0;
   for (let i = 0; i < limit; i++) {
-    if (waitMs > MAX_RETRY_AFTER_MS) break;
+    if (waitMs > MAX_RETRY_AFTER_MS || waited + waitMs > MAX_RATE_LIMIT_WAIT_MS) break;
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    waited += waitMs;
     waitMs = 0;
     const outcome = await db.transaction(async (tx) => {
       const [row] = await tx

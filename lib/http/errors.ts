@@ -46,11 +46,19 @@ export class ApiError extends Error {
 /**
  * The error and the `cause`s drivers wrap it in (drizzle around pg, fetch around the socket),
  * outermost first and at most five deep: where a database code or a connection failure hides.
+ * A WebSocket `ErrorEvent` (the Neon driver's failed connect) holds its error in `error`.
  */
 export function* errorChain(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
-  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown; error?: unknown } | undefined;
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     yield e;
-    e = e.cause as typeof e;
+    e = (e.cause ?? e.error) as typeof e;
   }
+}
+
+/** Class and message of what was thrown, for a log line: never other fields (connection details). */
+export function describeThrown(err: unknown, limit = 300): string {
+  const e = err instanceof Error ? err : [...errorChain(err)].find((x) => x instanceof Error);
+  if (e instanceof Error) return `${e.name}: ${e.message}`.slice(0, limit);
+  return 'non-error thrown';
 }

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { ApiError, describeThrown } from './errors.js';
 import { log, type LogFields } from './log.js';
 import { errorResponse } from './respond.js';
 
@@ -41,7 +41,7 @@ export async function invoke(route: Route, req: Request, ip: string | null = nul
     res = await handler(req, ctx);
   } catch (err) {
     // An ApiError's cause is the detail kept for the log (Stripe's own message, say).
-    if (!(err instanceof ApiError)) ctx.log.error = describe(err);
+    if (!(err instanceof ApiError)) ctx.log.error = describeThrown(err);
     else if (err.cause !== undefined) ctx.log.error ??= String(err.cause).slice(0, 300);
     res = errorResponse(err);
   }
@@ -78,10 +78,4 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new ApiError('invalid_request', 'The path is not valid: a segment has malformed percent-encoding.');
   }
-}
-
-// Error class and message only: driver errors can carry connection strings in other fields.
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
-  return 'non-error thrown';
 }

@@ -11,15 +11,19 @@ export async function readCheckpoint(db: Db, name: string): Promise<number | nul
 export interface StreamState {
   checkpoint: number | null;
   readBelow: number | null;
+  readAfterId: string | null;
   thenTo: number | null;
 }
 
 export async function readStreamState(db: Db, name: string): Promise<StreamState> {
   const [row] = await db
-    .select({ checkpoint: reconcileCheckpoints.lastEventCreated, readBelow: reconcileCheckpoints.readBelow, thenTo: reconcileCheckpoints.thenTo })
+    .select({
+      checkpoint: reconcileCheckpoints.lastEventCreated, readBelow: reconcileCheckpoints.readBelow,
+      readAfterId: reconcileCheckpoints.readAfterId, thenTo: reconcileCheckpoints.thenTo,
+    })
     .from(reconcileCheckpoints)
     .where(eq(reconcileCheckpoints.name, name));
-  return row ?? { checkpoint: null, readBelow: null, thenTo: null };
+  return row ?? { checkpoint: null, readBelow: null, readAfterId: null, thenTo: null };
 }
 
 /**
@@ -27,7 +31,7 @@ export async function readStreamState(db: Db, name: string): Promise<StreamState
  * sets or, with nulls, clears what is still to be read under a stopped run.
  */
 export async function advanceCheckpoint(
-  db: Db, name: string, created: number | null, below?: { readBelow: number | null; thenTo: number | null },
+  db: Db, name: string, created: number | null, below?: Pick<StreamState, 'readBelow' | 'readAfterId' | 'thenTo'>,
 ): Promise<void> {
   await db
     .insert(reconcileCheckpoints)
@@ -36,7 +40,7 @@ export async function advanceCheckpoint(
       target: reconcileCheckpoints.name,
       set: {
         lastEventCreated: sql`greatest(${reconcileCheckpoints.lastEventCreated}, excluded.last_event_created)`,
-        ...(below ? { readBelow: sql`excluded.read_below`, thenTo: sql`excluded.then_to` } : {}),
+        ...(below ? { readBelow: sql`excluded.read_below`, readAfterId: sql`excluded.read_after_id`, thenTo: sql`excluded.then_to` } : {}),
         lastRunAt: sql`now()`,
       },
     });

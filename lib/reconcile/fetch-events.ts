@@ -25,14 +25,14 @@ export const LIST_BUDGET_MS = 10_000;
  */
 export async function fetchEventsSince(
   stripe: Stripe, since: number, account: string | null = null,
-  opts: { until?: number | null; maxPages?: number; budgetMs?: number } = {},
-): Promise<{ events: Stripe.Event[]; truncated: boolean }> {
+  opts: { until?: number | null; after?: string | null; maxPages?: number; budgetMs?: number } = {},
+): Promise<{ events: Stripe.Event[]; truncated: boolean; lastId: string | null }> {
   const maxPages = opts.maxPages ?? MAX_PAGES;
   const deadline = Date.now() + (opts.budgetMs ?? LIST_BUDGET_MS);
   const created = opts.until == null ? { gte: since } : { gte: since, lte: opts.until };
   const onAccount = account ? { stripeAccount: account } : undefined;
   const newestFirst: Stripe.Event[] = [];
-  let startingAfter: string | undefined;
+  let startingAfter = opts.after ?? undefined; // where an earlier run's read stopped
   let truncated = false;
   for (let pageNo = 0; ; pageNo++) {
     if (pageNo === maxPages || (pageNo > 0 && Date.now() >= deadline)) {
@@ -47,7 +47,7 @@ export async function fetchEventsSince(
     startingAfter = page.data[page.data.length - 1]!.id;
   }
   // Reverse keeps Stripe's order within a second; the stable sort only fixes out-of-order pages.
-  return { events: newestFirst.reverse().sort((a, b) => a.created - b.created), truncated };
+  return { events: newestFirst.reverse().sort((a, b) => a.created - b.created), truncated, lastId: startingAfter ?? null };
 }
 
 // The SDK's error text can name request ids and parameters: it goes to the log, not the body.

@@ -36,7 +36,9 @@ export async function reconcileStream(
   // Stripe's event list is eventually consistent: an event can be listed after newer ones.
   // Reading a few minutes behind the checkpoint catches it; what is already settled is skipped.
   const since = Math.max((state.checkpoint ?? floor) - LATE_LISTING_SECONDS, floor);
-  const { events, truncated } = await fetchEventsSince(stripe, since, account, { until: state.readBelow, ...limits });
+  const { events, truncated, lastId } = await fetchEventsSince(stripe, since, account, {
+    until: state.readBelow, after: state.readAfterId, ...limits,
+  });
   const done = await settledIds(db, events.map((e) => e.id));
 
   const counts: StreamCounts = { fetched: events.length, applied: 0, ignored: 0, duplicates: 0, failed: 0 };
@@ -56,18 +58,18 @@ export async function reconcileStream(
     }
   }
   if (truncated) {
-    // Older events than these were not read: the checkpoint stays, and the next run reads below
-    // the oldest one (its second again, which may have been cut). Once that part is read, the
-    // checkpoint may pass what was settled up here, but not a failure.
+    // Older events than these were not read: the checkpoint stays, and the next run lists on
+    // after the last one read (Stripe's cursor: a second can hold more events than a run reads).
+    // Once that part is read, the checkpoint may pass what was settled up here, not a failure.
     const readBelow = events[0]!.created;
     const thenTo = Math.min(state.thenTo ?? events.at(-1)!.created, firstFailure ?? Infinity);
     log('warn', 'reconcile truncated', { stream: name, fetched: events.length, readBelow });
-    await advanceCheckpoint(db, name, state.checkpoint, { readBelow, thenTo });
+    await advanceCheckpoint(db, name, state.checkpoint, { readBelow, readAfterId: lastId, thenTo });
   } else if (state.readBelow !== null) {
     // The oldest part under stopped runs is read: everything up to what they settled is, unless
     // it failed here; then the checkpoint stops before the failure, and the next run reads from
     // there to now as usual (a failure must not keep newer events from being read).
-    await advanceCheckpoint(db, name, firstFailure === null ? (state.thenTo ?? advanceTo) : advanceTo, { readBelow: null, thenTo: null });
+    await advanceCheckpoint(db, name, firstFailure === null ? (state.thenTo ?? advanceTo) : advanceTo, { readBelow: null, readAfterId: null, thenTo: null });
   } else if (advanceTo !== null) {
     await advanceCheckpoint(db, name, advanceTo);
   }

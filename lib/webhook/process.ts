@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/client.js';
 import { retryLostRace } from '../db/lost-race.js';
+import { describeThrown } from '../http/errors.js';
 import { findHandler } from './dispatch.js';
 import { Claim, DuplicateEvent, ReadOutside } from './claim.js';
 import { recordFailure, recordIgnored, type EventSource } from './record.js';
@@ -65,11 +66,9 @@ export async function processEvent(db: Db, event: Stripe.Event | ThinEvent, opts
   }
 }
 
-// Class and message only: driver errors can carry connection details in other fields.
+// One cause deep: drizzle wraps the driver's error, whose message says what failed.
 function describeError(err: unknown): string {
-  const inner = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  if (inner instanceof Error) return `${inner.name}: ${inner.message}`.slice(0, 500);
-  return 'non-error thrown';
+  return describeThrown(err instanceof Error && err.cause instanceof Error ? err.cause : err, 500);
 }
 
 export type { IncomingEvent };

@@ -1,0 +1,1 @@
+ALTER TABLE "reconcile_checkpoints" ADD COLUMN "read_after_id" text;
