@@ -15,7 +15,9 @@ type Order = typeof orders.$inferSelect;
  * entitlements are then created already revoked, the same final state as the natural order.
  * A subscription's recurring items follow the subscription instead (handlers/subscriptions.ts);
  * its one-time items (a setup fee, a starter kit: Stripe bills them on the first invoice, not
- * on the subscription) are granted here. Older rows do not say which an item is: not granted.
+ * on the subscription) are granted here, unless the subscription has the same product (a
+ * joining fee on the membership: access follows the subscription). Older rows do not say which
+ * an item is: not granted.
  * Named values: the email's parts around the order number (`emailValues`).
  */
 export const fulfilmentEffects = sql`, granted as (
@@ -23,7 +25,8 @@ export const fulfilmentEffects = sql`, granted as (
     select distinct f.id, coalesce(i->>'productId', i->>'priceId'), f.customer_stripe_id, f.email,
       f.status <> 'refunded', case when f.status = 'refunded' then now() end
     from f, jsonb_array_elements(f.items) as i
-    where f.mode = 'payment' or i->>'recurring' = 'false'
+    where f.mode = 'payment' or (i->>'recurring' = 'false' and not exists (
+      select 1 from jsonb_array_elements(f.items) as r where r->>'recurring' = 'true' and r->>'productId' = i->>'productId'))
     on conflict (order_id, product_stripe_id) do nothing
   ), queued as (
     insert into email_outbox (order_id, to_address, subject, body_text, body_html)

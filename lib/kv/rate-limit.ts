@@ -38,14 +38,24 @@ export async function limitByAddress(bucket: string, ip: string | null): Promise
 export function clientKey(ip: string | null): string {
   if (!ip) return 'unknown';
   const address = ip.replace(/%.*$/, ''); // a zone id (fe80::1%eth0)
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
   if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.split('::');
+  const g = ipv6Groups(address);
+  // ::ffff:a.b.c.d in any of its spellings (hex, uncompressed) is that IPv4 client.
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted-quad tail as two). */
+function ipv6Groups(address: string): number[] {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const hex = quad
+    ? `${address.slice(0, quad.index)}${((+quad[1]! << 8) | +quad[2]!).toString(16)}:${((+quad[3]! << 8) | +quad[4]!).toString(16)}`
+    : address;
+  const [head = '', tail] = hex.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  return groups.map((x) => parseInt(x, 16));
 }
 
 export function resetRateLimiters(): void {

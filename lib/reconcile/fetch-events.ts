@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { ApiError } from '../http/errors.js';
+import { isMissing } from '../stripe/client.js';
 
 // Stripe keeps events for 30 days; asking for older ones is an error on some API versions
 // and pointless on all.
@@ -39,9 +40,13 @@ export async function fetchEventsSince(
       truncated = true; // only the newest part of the window was read
       break;
     }
-    const page = await stripe.events
-      .list({ created, limit: PAGE_SIZE, ...(startingAfter ? { starting_after: startingAfter } : {}) }, onAccount)
-      .catch(stripeFailed);
+    const list = (after: string | undefined) =>
+      stripe.events.list({ created, limit: PAGE_SIZE, ...(after ? { starting_after: after } : {}) }, onAccount);
+    const page = await list(startingAfter).catch((err: unknown) => {
+      // The event an earlier run stopped at has left Stripe's 30 days: the window again, from its newest.
+      if (pageNo === 0 && startingAfter && isMissing(err)) return list(undefined);
+      throw err;
+    }).catch(stripeFailed);
     newestFirst.push(...page.data);
     if (!page.has_more || page.data.length === 0) break;
     startingAfter = page.data[page.data.length - 1]!.id;
