@@ -1,5 +1,7 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { getConfig } from '../config/index.js';
+import { ApiError } from '../http/errors.js';
+import { isDeployed } from '../platform/deployed.js';
 import * as schema from './schema.js';
 
 /** What all query code is written against: pglite, node-postgres and Neon all satisfy it. */
@@ -19,7 +21,11 @@ let handle: Promise<Handle> | undefined;
 export function chooseDriver(): Driver {
   const { DATABASE_URL, DATABASE_DRIVER } = getConfig();
   if (DATABASE_DRIVER) return DATABASE_DRIVER;
-  if (!DATABASE_URL) return 'pglite';
+  if (!DATABASE_URL) {
+    // A deployment without the variable: a 503 naming it, not the embedded database's 500s.
+    if (isDeployed()) throw new ApiError('not_configured', 'DATABASE_URL is not set on the server.');
+    return 'pglite';
+  }
   return /\.neon\.(tech|build)(:|\/|$)/.test(new URL(DATABASE_URL).hostname + '/') ? 'neon' : 'pg';
 }
 
