@@ -36,16 +36,21 @@
   }
 
   // A polite live region right after the button, so screen readers announce the error.
+  // The button's own message area, created once: the site's own descriptions (hints it points
+  // aria-describedby at) are kept, never overwritten.
   function regionFor(el) {
-    var id = el.getAttribute('aria-describedby');
-    var region = id && document.getElementById(id);
-    if (region) return region;
-    region = document.createElement('span');
+    var described = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    for (var i = 0; i < described.length; i++) {
+      if (described[i].indexOf('stripe-checkout-msg-') === 0 && document.getElementById(described[i])) {
+        return document.getElementById(described[i]);
+      }
+    }
+    var region = document.createElement('span');
     region.id = 'stripe-checkout-msg-' + ++seq;
     region.className = 'stripe-checkout-error';
     region.setAttribute('aria-live', 'polite');
     el.insertAdjacentElement('afterend', region);
-    el.setAttribute('aria-describedby', region.id);
+    el.setAttribute('aria-describedby', described.concat(region.id).join(' '));
     return region;
   }
 

@@ -35,9 +35,10 @@ export function planSession(plan: CheckoutPlan): PlannedSession {
   const params: Stripe.Checkout.SessionCreateParams = {
     mode,
     line_items: [{ price: price.id, quantity }],
-    // Stripe fills in {CHECKOUT_SESSION_ID}; the success page asks order-status with it.
-    success_url: `${baseUrl}/success.html?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${baseUrl}/canceled.html`,
+    // Stripe fills in {CHECKOUT_SESSION_ID}; the success page asks order-status with it. A
+    // store's shopper is led back to that store (public/back-link.js), not the platform's shop.
+    success_url: `${baseUrl}/success.html?session_id={CHECKOUT_SESSION_ID}${store ? `&store=${store.slug}` : ''}`,
+    cancel_url: `${baseUrl}/canceled.html${store ? `?store=${store.slug}` : ''}`,
     metadata,
   };
   let fee: number | null = null;
