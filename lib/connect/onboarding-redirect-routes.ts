@@ -3,7 +3,7 @@ import { getDb } from '../db/client.js';
 import { parseQuery } from '../http/body.js';
 import { redirect } from '../http/respond.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
-import { verifyState, type OnboardingState } from './state.js';
+import { signState, verifyState, type OnboardingState } from './state.js';
 import { upsertStoreFromAccount } from './store-builder.js';
 import { createDashboardLink, createOnboardingLink, retrieveAccount } from './stripe-calls.js';
 
@@ -17,10 +17,13 @@ function authorise(req: Request, ctx: RouteContext): OnboardingState {
   return claims;
 }
 
-/** Stripe sends the seller here when the link expired or was used: mint a new one. */
+/**
+ * Stripe sends the seller here when the link expired or was used: mint a new one, with a state
+ * signed afresh from the verified one (a full TTL again; never a value that was not verified).
+ */
 async function refresh(req: Request, ctx: RouteContext): Promise<Response> {
   const claims = authorise(req, ctx);
-  const url = await createOnboardingLink(claims.accountId, new URL(req.url).searchParams.get('state')!);
+  const url = await createOnboardingLink(claims.accountId, signState({ accountId: claims.accountId, storeSlug: claims.storeSlug }));
   ctx.log.outcome = 'link_refreshed';
   return redirect(url, 303);
 }
@@ -32,11 +35,13 @@ async function refresh(req: Request, ctx: RouteContext): Promise<Response> {
  */
 async function finish(req: Request, ctx: RouteContext): Promise<Response> {
   const claims = authorise(req, ctx);
+  // The read is as new as the moment it started: an account.updated created while it was in
+  // flight is newer, and a same-second tie is settled by reading again (applyOrdered).
+  const readAt = Math.floor(Date.now() / 1000);
   const account = await retrieveAccount(claims.accountId);
-  // Read just now: as new as an event created now, so an older snapshot delivered later is stale.
-  const store = await upsertStoreFromAccount(await getDb(), account, { eventCreated: Math.floor(Date.now() / 1000) });
+  const store = await upsertStoreFromAccount(await getDb(), account, { eventCreated: readAt });
   const slug = store?.slug ?? claims.storeSlug;
-  const state = new URL(req.url).searchParams.get('state')!;
+  const state = signState({ accountId: claims.accountId, storeSlug: slug });
   ctx.log.outcome = account.details_submitted ? 'onboarded' : 'returned_incomplete';
   return redirect(`/store.html?slug=${encodeURIComponent(slug)}&onboarded=1#state=${encodeURIComponent(state)}`, 303);
 }
