@@ -11,10 +11,14 @@ import { claimingStatement, type Claim } from '../webhook/claim.js';
 // The session's status as the order takes it: the furthest the graph allows from what an
 // absorbed payment-only order had reached.
 // A session event decides a same-second tie with a payment's (its completion follows the attempt).
-const statusFromSession = forwardStatus(sql`${p('status')}::text`, sql`coalesce((select status from absorbed), 'open')`,
-  sql`coalesce(${p('eventCreated')}::bigint >= (select last_event_at from absorbed), true)`);
+// A read from Stripe (no event time) never does over an event's write: a bank debit's failure
+// applied while the success page's read was in flight must not be undone by it.
+const newerThanAbsorbed = sql`case when ${p('eventCreated')}::bigint is null then (select last_event_at from absorbed) is null
+  else coalesce(${p('eventCreated')}::bigint >= (select last_event_at from absorbed), true) end`;
+const statusFromSession = forwardStatus(sql`${p('status')}::text`, sql`coalesce((select status from absorbed), 'open')`, newerThanAbsorbed);
 // Conflict path: the status and items the row ends with (the SET below computes the same).
-const statusAfter = forwardStatus(sql`excluded.status`, undefined, sql`coalesce(excluded.last_event_at >= orders.last_event_at, true)`);
+const statusAfter = forwardStatus(sql`excluded.status`, undefined, sql`case when excluded.last_event_at is null
+  then orders.last_event_at is null else coalesce(excluded.last_event_at >= orders.last_event_at, true) end`);
 const itemsAfter = sql`case when jsonb_array_length(excluded.items) > 0 then excluded.items else orders.items end`;
 
 /**
