@@ -85,8 +85,8 @@ const upsertStore = claimingStatement<StoreWritten>('stores_account', (claim) =>
   on conflict (account_id) do update set
     name = case when (${newer}) and (${p('details')}::boolean or ${leaked}) and stores.seller_edited_at is null then excluded.name else stores.name end,
     pages = case when (${newer}) and (${p('details')}::boolean or ${leaked}) and stores.seller_edited_at is null then excluded.pages else stores.pages end,
-    slug = case when (${newer}) and (${p('details')}::boolean or ${leaked})
-      and (starts_with(stores.slug, ${p('unnamedSlug')}) or ${leaked}) then excluded.slug else stores.slug end,
+    slug = case when (${newer}) and (${p('details')}::boolean or ${leaked}) and stores.seller_edited_at is null
+      and (starts_with(stores.slug, ${p('unnamedSlug')}) or (${leaked} and excluded.name <> stores.name)) then excluded.slug else stores.slug end,
     email = case when ${newer} then coalesce(excluded.email, stores.email) else stores.email end,
     country = case when ${newer} then coalesce(excluded.country, stores.country) else stores.country end,
     status = case when ${statusFollows} then excluded.status else stores.status end,

@@ -47,16 +47,18 @@ export function unnamedSlug(accountId: string): string {
  */
 export function uniqueSlugSql(wanted: string, accountId: string): SQL<string> {
   const { slug, fallbackSlug } = slugValues(wanted, accountId);
-  return slugChoice(sql`${slug}`, sql`${fallbackSlug}`);
+  return slugChoice(sql`${slug}`, sql`${fallbackSlug}`, sql`${accountId}`);
 }
 
-/** The same choice in a prepared statement (lib/db/prepared.ts), from `slugValues`. */
-export const uniqueSlugValue = slugChoice(sql`${p('slug')}`, sql`${p('fallbackSlug')}`);
+/** The same choice in a prepared statement (lib/db/prepared.ts), from `slugValues` and `accountId`. */
+export const uniqueSlugValue = slugChoice(sql`${p('slug')}`, sql`${p('fallbackSlug')}`, sql`${p('accountId')}`);
 
 export function slugValues(wanted: string, accountId: string): { slug: string; fallbackSlug: string } {
   return { slug: wanted, fallbackSlug: `${wanted}-${accountId.slice(-6).toLowerCase()}` };
 }
 
-function slugChoice(slug: SQL, fallback: SQL): SQL<string> {
-  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${slug}) then ${fallback} else ${slug} end`;
+// The account's own row does not count as taking the slug (a re-slug to the slug it has).
+function slugChoice(slug: SQL, fallback: SQL, accountId: SQL): SQL<string> {
+  return sql<string>`case when exists (select 1 from ${stores} where ${stores.slug} = ${slug} and ${stores.accountId} <> ${accountId})
+    then ${fallback} else ${slug} end`;
 }
