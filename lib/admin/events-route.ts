@@ -23,9 +23,14 @@ const query = z.object({
 // as Postgres' own microsecond text: a JS Date would round it and skip or repeat rows.
 // Both go into SQL as values: a forged cursor must be a 400 here, not a cast error in Postgres.
 const eventCursor = z.object({
-  at: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)),
+  // A real instant too (no month 13, no hour 99): what Postgres would refuse to cast.
+  at: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.refine(realInstant)),
   id: z.string().check(z.regex(EVENT_ID)),
 });
+function realInstant(at: string): boolean {
+  const ms = Date.parse(at.slice(0, 23) + 'Z'); // milliseconds: Date keeps no more
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === at.slice(0, 19);
+}
 const receivedAtKey = sql<string>`to_char(${webhookEvents.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export const adminEventsRoute = defineRoute({
