@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
+import { vi } from 'vitest';
 import { createCheckoutSessionRoute } from '../../lib/checkout/create-checkout-session-route.js';
 import type { Db } from '../../lib/db/client.js';
 import { orders } from '../../lib/db/schema.js';
@@ -53,4 +54,14 @@ export async function completedEventFor(stripe: Stripe, sessionId: string): Prom
     if ((e.data.object as { id?: string }).id === sessionId) return e;
   }
   throw new Error(`no checkout.session.completed for ${sessionId}`);
+}
+
+/** A customer created at Stripe at `seconds` (unix): the emulator stamps its event with Date.now(). */
+export async function createCustomerAt(stripe: Stripe, seconds: number, email: string): Promise<Stripe.Customer> {
+  const clock = vi.spyOn(Date, 'now').mockReturnValue(seconds * 1000);
+  try {
+    return await stripe.customers.create({ email });
+  } finally {
+    clock.mockRestore();
+  }
 }

@@ -4,17 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { customers, reconcileCheckpoints, stores } from '../../lib/db/schema.js';
 import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { sdkFor } from './flow.js';
+import { createCustomerAt, sdkFor } from './flow.js';
 import { driver } from './support.js';
-
-async function createCustomerAt(stripe: Stripe, seconds: number, email: string) {
-  const clock = vi.spyOn(Date, 'now').mockReturnValue(seconds * 1000);
-  try {
-    return await stripe.customers.create({ email });
-  } finally {
-    clock.mockRestore();
-  }
-}
 
 describe('reconcile: a failure in a backlog', () => {
   let app: TestApp;

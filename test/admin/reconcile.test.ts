@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers, emailOutbox, entitlements, reconcileCheckpoints, stores, webhookEvents } from '../../lib/db/schema.js';
 import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { reconcileRoute } from '../../lib/reconcile/route.js';
 import { startTestApp, TEST_CRON_SECRET, type TestApp } from '../support/app.js';
-import { breakOrders, orderBySession, purchase, repairOrders, sdkFor } from './flow.js';
+import { breakOrders, createCustomerAt, orderBySession, purchase, repairOrders, sdkFor } from './flow.js';
 import { startProviderStub } from './provider-stub.js';
 import { body, driver } from './support.js';
 
@@ -161,14 +161,7 @@ describe('a backlog larger than one run reads', () => {
   it('is read over several runs, newest part first; the checkpoint moves once the oldest part is read', async () => {
     // 250 missed customer.created, 10 s apart (the emulator stamps events with Date.now()).
     const start = Math.floor(Date.now() / 1000) - 4000;
-    for (let i = 0; i < 250; i++) {
-      const clock = vi.spyOn(Date, 'now').mockReturnValue((start + i * 10) * 1000);
-      try {
-        await stripe.customers.create({ email: `backlog${i}@example.com` });
-      } finally {
-        clock.mockRestore();
-      }
-    }
+    for (let i = 0; i < 250; i++) await createCustomerAt(stripe, start + i * 10, `backlog${i}@example.com`);
     const run = () => reconcile(app.db, stripe, { maxPages: 1, emailBaseUrl: 'http://127.0.0.1:9' }); // 100 events a run
     const count = async () => (await app.db.select({ id: customers.id }).from(customers)).length;
 
@@ -190,12 +183,7 @@ describe('a backlog larger than one run reads', () => {
     // read, the checkpoint stops at the failure, not at the newest event.
     const later = start + 2600;
     for (let i = 0; i < 150; i++) {
-      const clock = vi.spyOn(Date, 'now').mockReturnValue((later + i * 5) * 1000);
-      try {
-        await stripe.customers.create({ email: i === 120 ? 'broken@example.com' : `later${i}@example.com` });
-      } finally {
-        clock.mockRestore();
-      }
+      await createCustomerAt(stripe, later + i * 5, i === 120 ? 'broken@example.com' : `later${i}@example.com`);
     }
     await app.db.execute(sql.raw(`create function test_broken_customer() returns trigger language plpgsql as $$
       begin if new.email = 'broken@example.com' then raise exception 'customer store unavailable'; end if; return new; end $$`));
@@ -228,14 +216,7 @@ describe('a run lists for a limited time', () => {
 
   it('past its listing time a run reads no further page (one at least); the next reads on below it', async () => {
     const start = Math.floor(Date.now() / 1000) - 3000;
-    for (let i = 0; i < 150; i++) {
-      const clock = vi.spyOn(Date, 'now').mockReturnValue((start + i * 10) * 1000);
-      try {
-        await stripe.customers.create({ email: `slow${i}@example.com` });
-      } finally {
-        clock.mockRestore();
-      }
-    }
+    for (let i = 0; i < 150; i++) await createCustomerAt(stripe, start + i * 10, `slow${i}@example.com`);
     const run = () => reconcile(app.db, stripe, { listBudgetMs: 0, emailBaseUrl: 'http://127.0.0.1:9' }); // at Stripe's slowest
     expect(await run()).toMatchObject({ fetched: 100, applied: 100, checkpoint: null });
     expect(await run()).toMatchObject({ failed: 0, checkpoint: start + 1490 });

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckoutSessionRoute } from '../../lib/checkout/create-checkout-session-route.js';
 import { customers, emailOutbox, orders, stores } from '../../lib/db/schema.js';
 import { sendPendingEmails } from '../../lib/email/send-pending.js';
@@ -13,6 +13,7 @@ import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { startDevStack } from '../../local/dev-stack.js';
 import { startTestApp, TEST_CONNECT_WEBHOOK_SECRET, type TestApp } from '../support/app.js';
 import { deliver, driver, event, sdkFor } from '../webhook/support.js';
+import { createCustomerAt } from './flow.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -30,12 +31,7 @@ describe('reconcile: a backlog whose oldest read second holds more events than o
   // anchor, a bulk import); a run reads 200 pages or 10 s of them, one page at Stripe's slowest.
   it('150 missed events in one second are all applied after a few runs of one page each', async () => {
     const second = now() - 3000;
-    const clock = vi.spyOn(Date, 'now').mockReturnValue(second * 1000);
-    try {
-      for (let i = 0; i < 150; i++) await stripe.customers.create({ email: `same-second-${i}@example.com` });
-    } finally {
-      clock.mockRestore();
-    }
+    for (let i = 0; i < 150; i++) await createCustomerAt(stripe, second, `same-second-${i}@example.com`);
     for (let i = 0; i < 6; i++) await reconcile(app.db, stripe, { maxPages: 1, emailBaseUrl: 'http://127.0.0.1:9' });
     const applied = await app.db.select({ id: customers.id }).from(customers);
     // Every run reads the same newest 100 events of that second (created[lte] = read_below) and

@@ -2,7 +2,7 @@
 // subscribed product, IPv4-mapped addresses in their other spellings.
 import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckoutSessionRoute } from '../../lib/checkout/create-checkout-session-route.js';
 import { customers, entitlements } from '../../lib/db/schema.js';
 import { resetRateLimiters } from '../../lib/kv/rate-limit.js';
@@ -10,6 +10,7 @@ import { reconcile } from '../../lib/reconcile/reconcile.js';
 import { MAX_LOOKBACK_SECONDS } from '../../lib/reconcile/fetch-events.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { deliver, driver, eventRow, orderBySession, sdkFor } from '../webhook/support.js';
+import { createCustomerAt } from './flow.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -30,14 +31,7 @@ describe('reconcile: the backlog cursor (read_after_id) near the 30-day floor', 
   it('a stopped run whose cursor event has left the 30-day window does not stall every later run', async () => {
     const t = now();
     const base = t - MAX_LOOKBACK_SECONDS + 1200; // 20 minutes inside the window
-    for (let i = 0; i < 150; i++) {
-      const clock = vi.spyOn(Date, 'now').mockReturnValue((base + i) * 1000);
-      try {
-        await stripe.customers.create({ email: `old-backlog-${i}@example.com` });
-      } finally {
-        clock.mockRestore();
-      }
-    }
+    for (let i = 0; i < 150; i++) await createCustomerAt(stripe, base + i, `old-backlog-${i}@example.com`);
     const opts = { maxPages: 1, emailBaseUrl: 'http://127.0.0.1:9' };
     // First run: the newest 100 events; the cursor is the oldest of them (base + 50).
     expect(await reconcile(app.db, stripe, { ...opts, now: t })).toMatchObject({ fetched: 100, applied: 100, checkpoint: null });

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckoutSessionRoute as route } from '../../lib/checkout/create-checkout-session-route.js';
 import { createIntentRoute } from '../../lib/checkout/create-intent-route.js';
-import { resetConfig } from '../../lib/config/index.js';
-import { closeDb } from '../../lib/db/client.js';
 import { resetRateLimiters } from '../../lib/kv/rate-limit.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { driver, jsonInit, PATH } from './support.js';
+import { driver, jsonInit, PATH, takeDatabaseDown } from './support.js';
 
 // Buyer-facing routes: rate-limit keys, Stripe idempotency keys, CORS configuration and errors.
 
@@ -86,24 +84,14 @@ describe('ALLOWED_ORIGINS written as a URL with a trailing slash', () => {
 
 describe('allowed cross-origin caller when the database is down', () => {
   let app: TestApp;
-  const saved: Record<string, string | undefined> = {};
+  let restore: () => Promise<void>;
   beforeAll(async () => {
     app = await startTestApp({ driver, emulator: true, env: { ALLOWED_ORIGINS: ORIGIN } });
     resetRateLimiters();
-    for (const k of ['DATABASE_URL', 'DATABASE_DRIVER', 'NEON_WS_PROXY']) saved[k] = process.env[k];
-    await closeDb();
-    process.env.DATABASE_DRIVER = 'pg';
-    process.env.DATABASE_URL = 'postgres://nobody:x@127.0.0.1:1/nodb';
-    delete process.env.NEON_WS_PROXY;
-    resetConfig();
+    restore = await takeDatabaseDown('postgres://nobody:x@127.0.0.1:1/nodb');
   });
   afterAll(async () => {
-    await closeDb();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetConfig();
+    await restore();
     resetRateLimiters();
     await app.stop();
   });

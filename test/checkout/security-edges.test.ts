@@ -4,10 +4,9 @@ import { createCheckoutSessionRoute as route } from '../../lib/checkout/create-c
 import { createIntentRoute } from '../../lib/checkout/create-intent-route.js';
 import { orderStatusRoute } from '../../lib/checkout/order-status-route.js';
 import { resetConfig } from '../../lib/config/index.js';
-import { closeDb } from '../../lib/db/client.js';
 import { resetRateLimiters } from '../../lib/kv/rate-limit.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { driver, expectError, freshIp, insertStore, jsonInit, orderCount, PATH, sdkFor } from './support.js';
+import { driver, expectError, freshIp, insertStore, jsonInit, orderCount, PATH, sdkFor, takeDatabaseDown } from './support.js';
 
 // Checkout's security floor at its edges: who owns a price, CORS on a 429, a bad variable, Redis
 // or the database down.
@@ -141,23 +140,13 @@ describe('Upstash configured but unreachable', () => {
 
 describe('database unreachable', () => {
   let app: TestApp;
-  const saved: Record<string, string | undefined> = {};
+  let restore: () => Promise<void>;
   beforeAll(async () => {
     app = await startTestApp({ driver, emulator: true });
-    for (const k of ['DATABASE_URL', 'DATABASE_DRIVER', 'NEON_WS_PROXY']) saved[k] = process.env[k];
-    await closeDb();
-    process.env.DATABASE_DRIVER = 'pg';
-    process.env.DATABASE_URL = 'postgres://nobody:hunter2-secret@127.0.0.1:1/nodb';
-    delete process.env.NEON_WS_PROXY;
-    resetConfig();
+    restore = await takeDatabaseDown('postgres://nobody:hunter2-secret@127.0.0.1:1/nodb');
   });
   afterAll(async () => {
-    await closeDb();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetConfig();
+    await restore();
     await app.stop();
   });
 

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
-import type { Db } from '../../lib/db/client.js';
+import { resetConfig } from '../../lib/config/index.js';
+import { closeDb, type Db } from '../../lib/db/client.js';
 import { orders, stores, type StoreStatus } from '../../lib/db/schema.js';
 import type { TestApp } from '../support/app.js';
 export { sdkFor } from '../support/sdk.js';
@@ -55,3 +56,24 @@ export async function expectError(res: Response, status: number, code: string): 
 }
 
 export type { TestApp };
+
+/**
+ * Points the app's database at an address nothing answers on (the pg driver, so the failure is
+ * a refused connection); the returned function puts the real one back.
+ */
+export async function takeDatabaseDown(url: string): Promise<() => Promise<void>> {
+  const saved = Object.fromEntries(['DATABASE_URL', 'DATABASE_DRIVER', 'NEON_WS_PROXY'].map((k) => [k, process.env[k]]));
+  await closeDb();
+  process.env.DATABASE_DRIVER = 'pg';
+  process.env.DATABASE_URL = url;
+  delete process.env.NEON_WS_PROXY;
+  resetConfig();
+  return async () => {
+    await closeDb();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+  };
+}
